@@ -1,0 +1,116 @@
+"""The ``handbook`` command: a thin layer over functions that return values.
+
+Every subcommand prints Japanese for its users; a content problem ends with status 2 and every
+``path:line: message`` found, nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import HandbookError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="handbook", description="情報セキュリティ対策基準のハンドブックと研修教材を作ります。")
+    parser.add_argument("--root", type=Path, default=Path("."), help="プロジェクトのフォルダ（既定: 現在のフォルダ）")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="サブコマンド")
+
+    sub.add_parser("validate", help="content/ と quizzes/ を検証する")
+
+    cov = sub.add_parser("coverage", help="規範文が義務または除外理由で説明されているかを調べる")
+    cov.add_argument("policies", nargs="*", help="規程の id（nabari / miyako / moriyama）。省略時は全て")
+    cov.add_argument("--sections", action="store_true", help="節ごとの内訳も表示する")
+
+    sub.add_parser("build", help="サイト（site/）と配布物（dist/）を作る")
+
+    schema = sub.add_parser("schema", help="YAML 用の JSON Schema（schema/）を書き出す")
+    schema.add_argument("--check", action="store_true", help="書き出さずに、最新かどうかだけ調べる")
+
+    clean = sub.add_parser("clean-source", help="PDF から抜き出した原文の改行をつなぎ、ページ番号を除く")
+    clean.add_argument("seed", type=Path, help="元のテキストファイル")
+
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        return COMMANDS[args.command](root, args)
+    except HandbookError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} 件の問題があります。何も書き出していません。", file=sys.stderr)
+        return err.exit_status
+
+
+def cmd_validate(root: Path, args: argparse.Namespace) -> int:
+    from .content import load_content
+
+    content = load_content(root)
+    obligations = sum(len(p.obligations) for p in content.policies)
+    print(f"問題はありません（規程 {len(content.policies)} 件、義務 {obligations} 件、問題 {len(content.questions)} 問）。")
+    return 0
+
+
+def cmd_coverage(root: Path, args: argparse.Namespace) -> int:
+    from .content import load_with_sources
+    from .coverage import compute_coverage
+    from .errors import display_path
+
+    content, sources = load_with_sources(root)
+    wanted = args.policies or [p.id for p in content.policies]
+    unknown = [w for w in wanted if w not in sources]
+    if unknown:
+        raise HandbookError(f"規程「{'、'.join(unknown)}」はありません（{', '.join(sources)} から選んでください）。")
+    complete = True
+    for pid in wanted:
+        result = compute_coverage(content.policy(pid), sources[pid])
+        path = display_path(sources[pid].path, root)
+        for s in result.uncovered:
+            print(f"{path}:{s.line}: 未対応の規範文: {s.text}")
+        if args.sections:
+            for heading, total, covered in result.by_section():
+                mark = "済" if covered == total else "未"
+                print(f"  [{mark}] {heading}: {covered}/{total}")
+        policy = content.policy(pid)
+        print(
+            f"{policy.municipality}（{pid}）: 規範文 {len(result.sentences)} 件のうち "
+            f"{len(result.sentences) - len(result.uncovered)} 件に対応（{result.share:.1%}）"
+        )
+        complete &= not result.uncovered
+    return 0 if complete else 1
+
+
+def cmd_build(root: Path, args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(root)
+    print(f"サイトを {result.site} に、配布物を {result.dist} に書き出しました。")
+    return 0
+
+
+def cmd_schema(root: Path, args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    stale = write_schemas(root / "schema", check=args.check)
+    if args.check and stale:
+        for name in stale:
+            print(f"schema/{name} が model.py と一致しません。handbook schema で書き出し直してください。", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_clean_source(root: Path, args: argparse.Namespace) -> int:
+    from .sources import clean_pdf_text
+
+    sys.stdout.write(clean_pdf_text(args.seed.read_text(encoding="utf-8")))
+    return 0
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "coverage": cmd_coverage,
+    "build": cmd_build,
+    "schema": cmd_schema,
+    "clean-source": cmd_clean_source,
+}

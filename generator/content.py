@@ -1,0 +1,338 @@
+"""Load and validate the hand-edited content: every problem at once, then the typed model.
+
+Pipeline step one and two: ``load_content(root)`` reads ``content/`` and ``quizzes/``, checks
+the YAML against the model (types, required fields), then across files (duplicate ids, unknown
+roles and topics, quotes not verbatim in ``source.txt``, structured fields the text does not
+bear out) and raises one :class:`HandbookError` listing all problems, or returns the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import Problems, display_path
+from .model import (
+    POLICY_IDS, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
+    Question, Role, SourceGap, Table, Topic,
+)
+from .records import RecordBuilder
+from .sources import SourceText, squeeze
+from .yamlfile import LocatedDict, LocatedList, load_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""Canonical and local role, topic and table ids: lower-case ASCII words joined by hyphens."""
+
+
+def record_id_pattern(policy: str) -> re.Pattern:
+    """Obligation and question ids: the policy id, a dot, then lower-case ASCII words."""
+    return re.compile(rf"^{policy}\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class LoadedPolicy:
+    """A policy with the source text it quotes, kept together for validation and coverage."""
+
+    policy: Policy
+    source: SourceText
+
+
+def load_content(root: Path) -> Content:
+    """Read and validate everything under ``root``; raise HandbookError listing every problem."""
+    content, _ = load_with_sources(root)
+    return content
+
+
+def load_with_sources(root: Path) -> tuple[Content, dict[str, SourceText]]:
+    problems = Problems(root)
+    loader = _Loader(root, problems)
+    roles = loader.list_file(root / "content" / "roles.yaml", "roles", Role)
+    topics = loader.list_file(root / "content" / "topics.yaml", "topics", Topic)
+    loader.check_canonical(roles, topics)
+    policies = [loader.policy(pid, roles, topics) for pid in POLICY_IDS if (root / "content" / pid).is_dir()]
+    policies = [p for p in policies if p is not None]
+    questions = loader.questions([p.policy for p in policies])
+    loader.check_unique_ids([p.policy for p in policies], questions)
+    problems.raise_if_any()
+    content = Content(tuple(roles), tuple(topics), tuple(p.policy for p in policies), tuple(questions))
+    return content, {p.policy.id: p.source for p in policies}
+
+
+class _Loader:
+    def __init__(self, root: Path, problems: Problems):
+        self.root, self.problems = root, problems
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+    def builder(self, path: Path) -> RecordBuilder:
+        return RecordBuilder(path, self.problems, self.display(path))
+
+    def read_mapping(self, path: Path) -> LocatedDict | None:
+        if not path.is_file():
+            self.problems.add(path, 0, "ファイルがありません。")
+            return None
+        data = load_yaml(path, self.problems)
+        if data is None:
+            return None
+        if not isinstance(data, LocatedDict):
+            self.problems.add(path, 1, "ファイルの最上位は「項目: 値」の形（マッピング）で書いてください。")
+            return None
+        return data
+
+    def items(self, path: Path, data: LocatedDict, key: str, cls: type, required: bool = True) -> list:
+        """Records of ``cls`` from the list under ``key``; problems noted, bad items left out."""
+        if key not in data:
+            if required:
+                self.problems.add(path, data.line, f"必須の項目「{key}」がありません。")
+            return []
+        value = data[key]
+        if not isinstance(value, LocatedList):
+            self.problems.add(path, data.line_of(key), f"「{key}」はリスト（- で始まる行）で書いてください。")
+            return []
+        builder = self.builder(path)
+        built = (builder.build(cls, item, value.line_of(i)) for i, item in enumerate(value))
+        return [b for b in built if b is not None]
+
+    def list_file(self, path: Path, key: str, cls: type) -> list:
+        data = self.read_mapping(path)
+        if data is None:
+            return []
+        self.unknown_keys(path, data, {key})
+        return self.items(path, data, key, cls)
+
+    def unknown_keys(self, path: Path, data: LocatedDict, allowed: set[str]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problems.add(
+                    path, data.line_of(key), f"不明な項目「{key}」があります（使える項目: {', '.join(sorted(allowed))}）。"
+                )
+
+    def check_canonical(self, roles: list[Role], topics: list[Topic]) -> None:
+        path_r, path_t = self.root / "content" / "roles.yaml", self.root / "content" / "topics.yaml"
+        self.check_ids(path_r, roles, "役割")
+        self.check_ids(path_t, topics, "トピック")
+        chapters = {t.id for t in topics if t.parent is None}
+        for t in topics:
+            if t.parent is not None and t.parent not in chapters:
+                self.problems.add(path_t, _line(t), f"トピック「{t.id}」の parent「{t.parent}」は章のトピックではありません。")
+
+    def check_ids(self, path: Path, records: list, kind: str) -> None:
+        seen: set[str] = set()
+        for record in records:
+            line = _line(record)
+            if not ID_PATTERN.match(record.id):
+                self.problems.add(path, line, f"{kind}の id「{record.id}」は半角英小文字・数字とハイフンで書いてください。")
+            if record.id in seen:
+                self.problems.add(path, line, f"{kind}の id「{record.id}」が重複しています。")
+            seen.add(record.id)
+
+    # --- one policy -------------------------------------------------------------------------
+
+    def policy(self, pid: str, roles: list[Role], topics: list[Topic]) -> LoadedPolicy | None:
+        folder = self.root / "content" / pid
+        path = folder / "policy.yaml"
+        source_path = folder / "source.txt"
+        if not source_path.is_file():
+            self.problems.add(source_path, 0, "原文ファイル source.txt がありません。")
+            return None
+        source = SourceText.read(source_path)
+        data = self.read_mapping(path)
+        if data is None:
+            return None
+        lists = {"roles": LocalRole, "glossary": GlossaryTerm, "tables": Table, "gaps": SourceGap}
+        head = _subset(data, [k for k in data if k not in lists])
+        policy = self.builder(path).build(Policy, head, data.line)
+        if policy is not None and policy.id != pid:
+            self.problems.add(path, data.line_of("id"), f"id「{policy.id}」がフォルダ名「{pid}」と一致しません。")
+        parts = {key: tuple(self.items(path, data, key, cls, required=key == "roles")) for key, cls in lists.items()}
+        chapters = tuple(self.chapter(p, pid) for p in sorted((folder / "obligations").glob("*.yaml")))
+        chapters = tuple(c for c in chapters if c is not None)
+        if policy is None:
+            return None
+        policy = replace(policy, chapters=chapters, **parts)
+        checked = _PolicyChecks(self, policy, source, path, {r.id for r in roles}, {t.id for t in topics})
+        return LoadedPolicy(checked.run(), source)
+
+    def chapter(self, path: Path, pid: str) -> Chapter | None:
+        data = self.read_mapping(path)
+        if data is None:
+            return None
+        self.unknown_keys(path, data, {"number", "title", "obligations", "not_obligations"})
+        head = _subset(data, [k for k in ("number", "title") if k in data])
+        chapter = self.builder(path).build(Chapter, head, data.line, path=self.display(path))
+        obligations = [
+            replace(o, policy=pid) for o in self.items(path, data, "obligations", Obligation, required=False)
+        ]
+        not_obligations = self.items(path, data, "not_obligations", NotObligation, required=False)
+        if chapter is None:
+            return None
+        return replace(chapter, obligations=tuple(obligations), not_obligations=tuple(not_obligations))
+
+    # --- quizzes ------------------------------------------------------------------------------
+
+    def questions(self, policies: list[Policy]) -> list[Question]:
+        result: list[Question] = []
+        for policy in policies:
+            obligation_ids = {o.id for o in policy.obligations}
+            role_ids = {r.id for r in policy.roles}
+            seen_text: dict[str, str] = {}
+            for path in sorted((self.root / "quizzes" / policy.id).glob("*.yaml")):
+                data = self.read_mapping(path)
+                if data is None:
+                    continue
+                self.unknown_keys(path, data, {"questions"})
+                for q in self.items(path, data, "questions", Question):
+                    q = replace(q, policy=policy.id)
+                    line = _line(q)
+                    if not 2 <= len(q.choices) <= 6:
+                        self.problems.add(path, line, f"問題「{q.id}」の選択肢は2〜6個にしてください（{len(q.choices)}個あります）。")
+                    if len(set(q.choices)) != len(q.choices):
+                        self.problems.add(path, line, f"問題「{q.id}」に同じ選択肢が重複しています。")
+                    if not 0 <= q.answer < len(q.choices):
+                        self.problems.add(
+                            path, line, f"問題「{q.id}」の answer {q.answer} は選択肢にありません（0〜{len(q.choices) - 1} で指定）。"
+                        )
+                    if not q.cites:
+                        self.problems.add(path, line, f"問題「{q.id}」の cites に根拠の義務 id を1つ以上書いてください。")
+                    for cited in q.cites:
+                        if cited not in obligation_ids:
+                            self.problems.add(path, line, f"問題「{q.id}」が引用する義務「{cited}」は{policy.municipality}の内容にありません。")
+                    for role in q.roles:
+                        if role not in role_ids:
+                            self.problems.add(path, line, f"問題「{q.id}」の roles にある「{role}」は{policy.municipality}の役割にありません。")
+                    key = squeeze(q.question)
+                    if key in seen_text:
+                        self.problems.add(path, line, f"問題「{q.id}」は「{seen_text[key]}」と同じ問題文です。")
+                    seen_text.setdefault(key, q.id)
+                    result.append(q)
+        return result
+
+    def check_unique_ids(self, policies: list[Policy], questions: list[Question]) -> None:
+        seen: dict[str, str] = {}
+        records = [o for p in policies for o in p.obligations] + list(questions)
+        for record in records:
+            where = f"{record.location.path}:{record.location.line}"
+            if record.id in seen:
+                self.problems.add(record.location.path, record.location.line, f"id「{record.id}」が重複しています（{seen[record.id]} にもあります）。")
+            else:
+                seen[record.id] = where
+            if not record_id_pattern(record.policy).match(record.id):
+                self.problems.add(
+                    record.location.path, record.location.line,
+                    f"id「{record.id}」は「{record.policy}.」で始め、半角英小文字・数字とハイフンで書いてください。",
+                )
+
+
+class _PolicyChecks:
+    """Checks within one policy: roles, topics, verbatim quotes, structured fields."""
+
+    def __init__(self, loader: _Loader, policy: Policy, source: SourceText, path: Path,
+                 canonical_roles: set[str], topics: set[str]):
+        self.loader, self.policy, self.source, self.path = loader, policy, source, path
+        self.canonical_roles, self.topics = canonical_roles, topics
+        self.problems = loader.problems
+        self.role_ids = {r.id for r in policy.roles}
+
+    def run(self) -> Policy:
+        self.roles()
+        self.glossary_and_tables()
+        obligations = {}
+        for chapter in self.policy.chapters:
+            for o in chapter.obligations:
+                obligations[o.id] = self.obligation(o)
+            for n in chapter.not_obligations:
+                self.quote(n.location, n.text, "text")
+        chapters = tuple(
+            replace(c, obligations=tuple(obligations[o.id] for o in c.obligations)) for c in self.policy.chapters
+        )
+        return replace(self.policy, chapters=chapters)
+
+    def add(self, location: Any, message: str) -> None:
+        self.problems.add(location.path, location.line, message)
+
+    def roles(self) -> None:
+        self.loader.check_ids(self.path, list(self.policy.roles), "役割")
+        for role in self.policy.roles:
+            line = _line(role)
+            if role.canonical not in self.canonical_roles:
+                self.problems.add(self.path, line, f"役割「{role.id}」の canonical「{role.canonical}」は roles.yaml にありません。")
+            for other in role.member_of:
+                if other not in self.role_ids:
+                    self.problems.add(self.path, line, f"役割「{role.id}」の member_of「{other}」はこの規程の役割にありません。")
+                if other == role.id:
+                    self.problems.add(self.path, line, f"役割「{role.id}」が自分自身を member_of にしています。")
+            for name in (role.name, *role.aliases):
+                if self.source.find(name) is None:
+                    self.problems.add(self.path, line, f"役割名「{name}」が原文にありません。原文どおりの名称を書いてください。")
+
+    def glossary_and_tables(self) -> None:
+        for term in self.policy.glossary:
+            if term.verbatim and self.source.find(term.definition) is None:
+                self.problems.add(self.path, _line(term), f"用語「{term.term}」の定義が原文にそのままの形でありません（原文と異なるなら verbatim: false）。")
+        for table in self.policy.tables:
+            for index, row in enumerate(table.rows, start=1):
+                if len(row) != len(table.columns):
+                    self.problems.add(self.path, _line(table), f"表「{table.id}」の{index}行目のセルが{len(row)}個です（列は{len(table.columns)}個）。")
+        for gap in self.policy.gaps:
+            if gap.after and self.source.find(gap.after) is None:
+                self.problems.add(self.path, _line(gap), f"欠落「{gap.clause}」の after が原文にありません。")
+
+    def quote(self, location: Any, text: str, name: str) -> int:
+        span = self.source.find(text)
+        if span is None:
+            self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」")
+            return 0
+        return span.line
+
+    def obligation(self, o: Obligation) -> Obligation:
+        loc = o.location
+        line = self.quote(loc, o.text, "text")
+        if o.lead_in:
+            self.quote(loc, o.lead_in, "lead_in")
+        if not o.actors:
+            self.add(loc, f"義務「{o.id}」の actors が空です。")
+        for field_name in ("actors", "approver", "report_to"):
+            for role in getattr(o, field_name):
+                if role not in self.role_ids:
+                    self.add(loc, f"義務「{o.id}」の {field_name} にある「{role}」は{self.policy.municipality}の役割にありません。")
+        if o.topic not in self.topics:
+            self.add(loc, f"義務「{o.id}」の topic「{o.topic}」は topics.yaml にありません。")
+        wording = squeeze(o.lead_in + o.text)
+        for field_name in ("when", "deadline", "frequency", "exception"):
+            value = getattr(o, field_name)
+            if value and squeeze(value) not in wording:
+                self.add(loc, f"義務「{o.id}」の {field_name}「{value}」が text（または lead_in）にありません。本文の語句をそのまま書いてください。")
+        for field_name in ("approver", "report_to"):
+            for role_id in getattr(o, field_name):
+                if role_id in self.role_ids and not self.names_role(role_id, wording):
+                    self.add(loc, f"義務「{o.id}」の {field_name}「{role_id}」は text（または lead_in）で名指しされていません。")
+        for form in o.forms:
+            if squeeze(form) not in wording:
+                self.add(loc, f"義務「{o.id}」の forms「{form}」が text（または lead_in）にありません。")
+        if not o.summary:
+            self.add(loc, f"義務「{o.id}」の summary が空です。")
+        return replace(o, source_line=line)
+
+    def names_role(self, role_id: str, wording: str) -> bool:
+        role = self.policy.role(role_id)
+        return any(squeeze(name) in wording for name in (role.name, role.held_by, *role.aliases) if name)
+
+
+def _line(record: Any) -> int:
+    location = getattr(record, "location", None)
+    return location.line if location else 0
+
+
+def _subset(data: LocatedDict, keys: list[str]) -> LocatedDict:
+    """The given keys of a located mapping, still located."""
+    head = LocatedDict((k, data[k]) for k in keys)
+    head.line, head.key_lines = data.line, {k: data.line_of(k) for k in keys}
+    return head
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = squeeze(text)
+    return text if len(text) <= limit else text[:limit] + "…"
