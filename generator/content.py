@@ -152,7 +152,7 @@ class _Loader:
         chapters = tuple(c for c in chapters if c is not None)
         if policy is None:
             return None
-        policy = replace(policy, chapters=chapters, **parts)
+        policy = replace(policy, chapters=chapters, source_lines=tuple(source.lines), **parts)
         checked = _PolicyChecks(self, policy, source, path, {r.id for r in roles}, {t.id for t in topics})
         return LoadedPolicy(checked.run(), source)
 
@@ -235,23 +235,21 @@ class _PolicyChecks:
         self.canonical_roles, self.topics = canonical_roles, topics
         self.problems = loader.problems
         self.role_ids = {r.id for r in policy.roles}
+        self.claimed: dict[str, set[int]] = {}
+        """Occurrences of recurring texts already given to an obligation."""
 
     def run(self) -> Policy:
         self.roles()
         self.glossary_and_tables()
-        obligations = {}
+        chapters = []
         for chapter in self.policy.chapters:
-            for o in chapter.obligations:
-                obligations[o.id] = self.obligation(o)
             for n in chapter.not_obligations:
                 self.quote(n.location, n.text, "text")
-        chapters = tuple(
-            replace(c, obligations=tuple(obligations[o.id] for o in c.obligations)) for c in self.policy.chapters
-        )
-        return replace(self.policy, chapters=chapters)
+            chapters.append(replace(chapter, obligations=tuple(self.obligation(o) for o in chapter.obligations)))
+        return replace(self.policy, chapters=tuple(chapters))
 
-    def add(self, location: Any, message: str) -> None:
-        self.problems.add(location.path, location.line, message)
+    def add(self, location: Any, message: str, field_name: str = "") -> None:
+        self.problems.add(location.path, location.line_of(field_name) if field_name else location.line, message)
 
     def roles(self) -> None:
         self.loader.check_ids(self.path, list(self.policy.roles), "役割")
@@ -283,7 +281,7 @@ class _PolicyChecks:
     def quote(self, location: Any, text: str, name: str) -> int:
         span = self.source.find(text)
         if span is None:
-            self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」")
+            self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」", name)
             return 0
         return span.line
 
@@ -292,29 +290,44 @@ class _PolicyChecks:
         line = self.quote(loc, o.text, "text")
         if o.lead_in:
             self.quote(loc, o.lead_in, "lead_in")
+        if line:
+            line = self.place(o)
         if not o.actors:
-            self.add(loc, f"義務「{o.id}」の actors が空です。")
+            self.add(loc, f"義務「{o.id}」の actors が空です。", "actors")
         for field_name in ("actors", "approver", "report_to"):
             for role in getattr(o, field_name):
                 if role not in self.role_ids:
-                    self.add(loc, f"義務「{o.id}」の {field_name} にある「{role}」は{self.policy.municipality}の役割にありません。")
+                    self.add(loc, f"義務「{o.id}」の {field_name} にある「{role}」は{self.policy.municipality}の役割にありません。", field_name)
         if o.topic not in self.topics:
-            self.add(loc, f"義務「{o.id}」の topic「{o.topic}」は topics.yaml にありません。")
+            self.add(loc, f"義務「{o.id}」の topic「{o.topic}」は topics.yaml にありません。", "topic")
         wording = squeeze(o.lead_in + o.text)
         for field_name in ("when", "deadline", "frequency", "exception"):
             value = getattr(o, field_name)
             if value and squeeze(value) not in wording:
-                self.add(loc, f"義務「{o.id}」の {field_name}「{value}」が text（または lead_in）にありません。本文の語句をそのまま書いてください。")
+                self.add(loc, f"義務「{o.id}」の {field_name}「{value}」が text（または lead_in）にありません。本文の語句をそのまま書いてください。", field_name)
         for field_name in ("approver", "report_to"):
             for role_id in getattr(o, field_name):
                 if role_id in self.role_ids and not self.names_role(role_id, wording):
-                    self.add(loc, f"義務「{o.id}」の {field_name}「{role_id}」は text（または lead_in）で名指しされていません。")
+                    self.add(loc, f"義務「{o.id}」の {field_name}「{role_id}」は text（または lead_in）で名指しされていません。", field_name)
         for form in o.forms:
             if squeeze(form) not in wording:
-                self.add(loc, f"義務「{o.id}」の forms「{form}」が text（または lead_in）にありません。")
+                self.add(loc, f"義務「{o.id}」の forms「{form}」が text（または lead_in）にありません。", "forms")
         if not o.summary:
-            self.add(loc, f"義務「{o.id}」の summary が空です。")
+            self.add(loc, f"義務「{o.id}」の summary が空です。", "summary")
         return replace(o, source_line=line)
+
+    def place(self, o: Obligation) -> int:
+        """The line where the obligation's text stands when the same words recur in the source:
+        the first occurrence not yet taken, after its lead-in when it has one."""
+        spans = self.source.find_all(o.text)
+        taken = self.claimed.setdefault(squeeze(o.text), set())
+        free = [s for s in spans if s.start not in taken] or spans
+        if o.lead_in:
+            leads = [lead.end for lead in self.source.find_all(o.lead_in)]
+            after = [s for s in free if any(0 <= s.start - end < 3000 for end in leads)]
+            free = after or free
+        taken.add(free[0].start)
+        return free[0].line
 
     def names_role(self, role_id: str, wording: str) -> bool:
         role = self.policy.role(role_id)

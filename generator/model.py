@@ -53,6 +53,11 @@ class Location:
     """File path relative to the project root."""
     line: int
     """1-based line of the record's first key."""
+    fields: tuple[tuple[str, int], ...] = ()
+    """Line of each field written, so a message can point at the field itself."""
+
+    def line_of(self, name: str) -> int:
+        return dict(self.fields).get(name, self.line)
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,8 @@ class Policy:
     """Classification and other tables as structured data."""
     gaps: tuple[SourceGap, ...] = ()
     """Known defects of the source copy."""
+    source_lines: tuple[str, ...] = field(default=(), metadata=DERIVED, repr=False)
+    """The lines of ``source.txt``; filled in by the loader."""
     chapters: tuple[Chapter, ...] = field(default=(), metadata=DERIVED)
     """Obligations files (``obligations/*.yaml``), in file-name order; filled in by the loader."""
 

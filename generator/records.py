@@ -43,16 +43,16 @@ class RecordBuilder:
         if not isinstance(data, LocatedDict):
             self.problems.add(self.path, line, f"{_kind(cls)}は「項目: 値」の形（マッピング）で書いてください。")
             return None
-        before = len(self.problems.items)
         hints = field_types(cls)
         fields = yaml_fields(cls)
         names = [f.name for f in fields]
-        for key in data:
+        for key in data:  # reported, but the record is still built so its other checks run
             if key not in names:
                 near = difflib.get_close_matches(key, names, n=1)
                 hint = f"「{near[0]}」の書き間違いではありませんか。" if near else f"使える項目: {', '.join(names)}"
                 self.problems.add(self.path, data.line_of(key), f"不明な項目「{key}」があります（{hint}）。")
         values: dict[str, Any] = {}
+        before = len(self.problems.items)
         for f in fields:
             if f.name not in data:
                 if is_required(f):
@@ -64,7 +64,7 @@ class RecordBuilder:
         if len(self.problems.items) > before:
             return None
         if "location" in {f.name for f in dataclasses.fields(cls)}:
-            derived.setdefault("location", Location(self.display, data.line))
+            derived.setdefault("location", Location(self.display, data.line, tuple(data.key_lines.items())))
         return cls(**values, **derived)
 
     def convert(self, hint: Any, value: Any, line: int, name: str) -> Any:

@@ -1,0 +1,58 @@
+"""MkDocs plugin: generates the handbook pages and downloads from the YAML during the build.
+
+Registered as ``handbook`` (entry point), so ``mkdocs build`` and ``mkdocs serve`` both produce
+the whole site; ``serve`` also watches ``content/`` and ``quizzes/`` and rebuilds on change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .content import load_content
+from .errors import HandbookError
+from .model import POLICY_IDS
+from .renderers import Settings, render_all
+
+
+class HandbookConfig(Config):
+    policies = c.ListOfItems(c.Choice(POLICY_IDS), default=[])
+    """Policies to publish: empty (the default) for every policy in content/ as a portal, or one id
+    for a municipality's own site."""
+    root = c.Optional(c.Type(str))
+    """Project folder holding content/ and quizzes/; defaults to the folder of mkdocs.yml."""
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def project_root(self, config) -> Path:
+        base = Path(config.config_file_path).parent
+        return (base / self.config.root).resolve() if self.config.root else base.resolve()
+
+    def on_config(self, config):
+        try:
+            self.content = load_content(self.project_root(config))
+        except HandbookError as err:
+            raise PluginError("内容に問題があります:\n" + str(err)) from err
+        missing = [p for p in self.config.policies if p not in {q.id for q in self.content.policies}]
+        if missing:
+            raise PluginError(f"mkdocs.yml の policies にある「{'、'.join(missing)}」の内容がありません。")
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        chosen = self.config.policies or [p.id for p in self.content.policies]
+        settings = Settings(tuple(chosen))
+        for output in render_all(self.content, settings):
+            files.append(File.generated(config, output.path, content=output.data))
+        return files
+
+    def on_serve(self, server, config, builder):
+        root = self.project_root(config)
+        for folder in ("content", "quizzes"):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server

@@ -1,0 +1,115 @@
+"""Fixtures: small projects built from dicts of files (as mkdocs' ``tempdir(files=...)`` does)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+SOURCE = """\
+テスト市情報セキュリティ対策基準
+1.1 パスワード
+職員等は、パスワードに関し、次の事項を遵守しなければならない。
+①パスワードは、他者に知られないように管理しなければならない。
+②パスワードが流出した場合には、情報セキュリティ管理者に速やかに報告しなければならない。
+③副市長を、ＣＩＳＯとする。
+"""
+
+POLICY = """\
+id: miyako
+municipality: テスト市
+title: テスト市情報セキュリティ対策基準
+revision: "2026-04-01"
+roles:
+  - id: staff
+    name: 職員等
+    canonical: all-staff
+  - id: security-manager
+    name: 情報セキュリティ管理者
+    canonical: section-head
+    member_of: [staff]
+"""
+
+CHAPTER = """\
+number: "1"
+title: パスワード
+obligations:
+  - id: miyako.password-keep-secret
+    clause: 1.1 ①
+    lead_in: 職員等は、パスワードに関し、次の事項を遵守しなければならない。
+    text: パスワードは、他者に知られないように管理しなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: パスワードを他人に知られないようにする
+  - id: miyako.password-report-leak
+    clause: 1.1 ②
+    text: パスワードが流出した場合には、情報セキュリティ管理者に速やかに報告しなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: パスワードが流出したら所属長に速やかに報告する
+    when: パスワードが流出した場合
+    deadline: 速やかに
+    report_to: [security-manager]
+not_obligations:
+  - text: 副市長を、ＣＩＳＯとする。
+    clause: 1.1 ③
+    reason: appointment
+"""
+
+BASE_FILES = {
+    "content/roles.yaml": "roles:\n  - id: all-staff\n    name: 全職員\n    description: 全員\n"
+                          "  - id: section-head\n    name: 課長\n    description: 所属長\n",
+    "content/topics.yaml": "topics:\n  - id: human\n    name: 人的セキュリティ\n"
+                           "  - id: passwords\n    name: パスワード\n    parent: human\n",
+    "content/miyako/policy.yaml": POLICY,
+    "content/miyako/source.txt": SOURCE,
+    "content/miyako/obligations/01-password.yaml": CHAPTER,
+}
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """``project(files)`` → a project folder with the base files, overridden by ``files`` (None deletes)."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+        merged = {**BASE_FILES, **(files or {})}
+        write_files(tmp_path, {k: v for k, v in merged.items() if v is not None})
+        shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+        shutil.copytree(ROOT / "docs", tmp_path / "docs", dirs_exist_ok=True)
+        shutil.copytree(ROOT / "site-overrides", tmp_path / "site-overrides", dirs_exist_ok=True)
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real project built once into a temporary copy (site/ and dist/)."""
+    from generator.build import build
+
+    copy = tmp_path_factory.mktemp("real")
+    for name in ("content", "quizzes", "docs", "site-overrides"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, copy / name)
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    build(copy)
+    return copy

@@ -1,0 +1,92 @@
+"""What `make build` produces for the real content: pages, checklists, decks — read back for real."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from generator.build import build
+
+
+def test_staff_role_page_lists_obligations_with_clauses(built_site):
+    html = (built_site / "site" / "miyako" / "roles" / "staff" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in html
+    assert "パスワードは、他者に知られないように管理しなければならない。" in html
+    assert 'href="../../source/#c-5-4-3-1">5.4 (３) ①</a>' in html
+    assert 'id="miyako--password-keep-secret"' in html
+
+
+def test_source_page_has_clause_anchors(built_site):
+    html = (built_site / "site" / "miyako" / "source" / "index.html").read_text(encoding="utf-8")
+    assert 'id="c-5-4-3-1"' in html
+    assert "5.4 ＩＤ及びパスワード等の管理" in html
+
+
+def test_checklist_xlsx_has_one_row_per_obligation_and_a_status_dropdown(built_site):
+    wb = load_workbook(built_site / "dist" / "miyako" / "checklist-staff.xlsx")
+    ws = wb["チェックリスト"]
+    ids = [ws.cell(r, 2).value for r in range(9, ws.max_row + 1)]
+    assert "miyako.password-keep-secret" in ids
+    assert len(ids) == len(set(ids))
+    validation = ws.data_validations.dataValidation[0]
+    assert validation.formula1 == '"実施,一部実施,未実施,該当なし"'
+    assert ws.protection.sheet is True
+    assert ws.cell(9, 2).protection.locked is True and ws.cell(9, 7).protection.locked is False
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # A4
+    assert ws.freeze_panes == "A9"
+    assert wb["集計"]["B2"].value.startswith("=COUNTIF(")
+
+
+def test_checklist_csv_opens_in_japanese_excel(built_site):
+    data = (built_site / "dist" / "miyako" / "checklist-staff.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["番号", "ID", "条項", "トピック", "確認事項", "原文", "状況", "備考"]
+    assert any(r[1] == "miyako.password-keep-secret" for r in rows[1:])
+
+
+def test_deck_imports_into_real_anki(built_site, tmp_path):
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    deck = built_site / "dist" / "miyako" / "anki-staff.apkg"
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        result = col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(deck), options=ImportAnkiPackageOptions(with_scheduling=False)))
+        assert result.log.new
+        names = [d.name for d in col.decks.all_names_and_ids()]
+        assert "情報セキュリティ研修::宮古市::職員等" in names
+        import genanki
+
+        note_id = col.db.scalar("select id from notes where guid = ?", genanki.guid_for("miyako.password-keep-secret"))
+        note = col.get_note(note_id)
+        assert note["Clause"] == "5.4 (３) ①"
+        answer = note.cards()[0].answer()
+        assert "パスワードは、他者に知られないように管理しなければならない。" in answer
+        assert "宮古市 宮古市情報セキュリティ対策基準 5.4 (３) ①" in answer
+        assert "topic::passwords" in note.tags
+    finally:
+        col.close()
+
+
+def test_same_input_gives_same_bytes(built_site):
+    first = {p.relative_to(built_site / "dist"): p.read_bytes() for p in (built_site / "dist").rglob("*") if p.is_file()}
+    build(built_site)
+    second = {p.relative_to(built_site / "dist"): p.read_bytes() for p in (built_site / "dist").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_policy_zip_is_a_whole_single_policy_site(built_site):
+    with zipfile.ZipFile(built_site / "dist" / "handbook-miyako.zip") as archive:
+        names = archive.namelist()
+    assert "miyako/index.html" in names
+    assert "miyako/roles/staff/index.html" in names
+    assert not any(n.startswith("miyako/nabari/") for n in names)
+
+
+@pytest.mark.parametrize("policy", ["nabari", "miyako", "moriyama"])
+def test_every_policy_has_a_home_page(built_site, policy):
+    assert (built_site / "site" / policy / "index.html").is_file()
