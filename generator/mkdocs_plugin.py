@@ -50,6 +50,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(File.generated(config, output.path, content=output.data))
         return files
 
+    def on_nav(self, nav, config, files):
+        """Section titles in Japanese: folder names would show as 「Miyako」「Roles」."""
+        titles = {p.id: p.municipality for p in self.content.policies} | {"roles": "役割"}
+
+        def rename(items):
+            for item in items:
+                if item.is_section:
+                    first = next((c for c in item.children if c.is_page), None)
+                    folder = first.file.src_uri.split("/")[-2] if first and "/" in first.file.src_uri else ""
+                    item.title = titles.get(folder, item.title)
+                    rename(item.children)
+
+        rename(nav.items)
+        return nav
+
     def on_serve(self, server, config, builder):
         root = self.project_root(config)
         for folder in ("content", "quizzes"):

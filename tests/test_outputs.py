@@ -1,6 +1,7 @@
 """What `make build` produces for the real content: pages, checklists, decks — read back for real."""
 
 import csv
+import re
 import io
 import zipfile
 
@@ -90,3 +91,10 @@ def test_policy_zip_is_a_whole_single_policy_site(built_site):
 @pytest.mark.parametrize("policy", ["nabari", "miyako", "moriyama"])
 def test_every_policy_has_a_home_page(built_site, policy):
     assert (built_site / "site" / policy / "index.html").is_file()
+
+
+def test_navigation_sections_are_named_in_japanese(built_site):
+    html = (built_site / "site" / "miyako" / "roles" / "staff" / "index.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', html)
+    assert "宮古市" in titles and "役割" in titles
+    assert "Miyako" not in titles and "Roles" not in titles
