@@ -6,6 +6,7 @@ build succeeded are they swapped in, so a failed build leaves the previous site 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import logging
@@ -32,11 +33,8 @@ class BuildResult:
 
 def build(root: Path) -> BuildResult:
     content = load_content(root)  # validate first: on any problem nothing is built
-    # MkDocs dates the sitemap and gzip files from SOURCE_DATE_EPOCH: take the newest revision.
     newest = max(datetime.date.fromisoformat(p.revision) for p in content.policies)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(datetime.datetime(newest.year, newest.month, newest.day,
-                                                                          tzinfo=datetime.timezone.utc).timestamp())))
-    with tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
+    with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
         site, dist = work / "site", work / "dist"
         build_site(root, site)
@@ -50,6 +48,21 @@ def build(root: Path) -> BuildResult:
         publish(work / "dist", root / "dist")
     files = sum(1 for p in (root / "site").rglob("*") if p.is_file())
     return BuildResult(root / "site", root / "dist", files)
+
+
+@contextlib.contextmanager
+def _source_date(day: datetime.date):
+    """MkDocs dates the sitemap and gzip files from SOURCE_DATE_EPOCH: the newest revision, for
+    this build only (a value the caller set is kept)."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if saved is None:
+        epoch = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def build_site(root: Path, site_dir: Path, policies: list[str] | None = None) -> None:

@@ -19,7 +19,7 @@ from .model import (
     Question, Role, SourceGap, Table, Topic,
 )
 from .records import RecordBuilder
-from .sources import SourceText, squeeze
+from .sources import QuotePlacer, SourceText, squeeze
 from .yamlfile import LocatedDict, LocatedList, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -235,8 +235,8 @@ class _PolicyChecks:
         self.canonical_roles, self.topics = canonical_roles, topics
         self.problems = loader.problems
         self.role_ids = {r.id for r in policy.roles}
-        self.claimed: dict[str, set[int]] = {}
-        """Occurrences of recurring texts already given to an obligation."""
+        self.placer = QuotePlacer(source)
+        """Decides which occurrence each obligation quotes (coverage uses the same rule)."""
 
     def run(self) -> Policy:
         self.roles()
@@ -278,20 +278,20 @@ class _PolicyChecks:
             if gap.after and self.source.find(gap.after) is None:
                 self.problems.add(self.path, _line(gap), f"欠落「{gap.clause}」の after が原文にありません。")
 
-    def quote(self, location: Any, text: str, name: str) -> int:
-        span = self.source.find(text)
-        if span is None:
-            self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」", name)
-            return 0
-        return span.line
+    def quote(self, location: Any, text: str, name: str) -> None:
+        if self.source.find(text) is None:
+            self.not_verbatim(location, text, name)
+
+    def not_verbatim(self, location: Any, text: str, name: str) -> None:
+        self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」", name)
 
     def obligation(self, o: Obligation) -> Obligation:
         loc = o.location
-        line = self.quote(loc, o.text, "text")
-        if o.lead_in:
-            self.quote(loc, o.lead_in, "lead_in")
-        if line:
-            line = self.place(o)
+        span, lead_span = self.placer.place(o.text, o.lead_in)
+        if span is None:
+            self.not_verbatim(loc, o.text, "text")
+        if o.lead_in and lead_span is None:
+            self.not_verbatim(loc, o.lead_in, "lead_in")
         if not o.actors:
             self.add(loc, f"義務「{o.id}」の actors が空です。", "actors")
         for field_name in ("actors", "approver", "report_to"):
@@ -314,20 +314,7 @@ class _PolicyChecks:
                 self.add(loc, f"義務「{o.id}」の forms「{form}」が text（または lead_in）にありません。", "forms")
         if not o.summary:
             self.add(loc, f"義務「{o.id}」の summary が空です。", "summary")
-        return replace(o, source_line=line)
-
-    def place(self, o: Obligation) -> int:
-        """The line where the obligation's text stands when the same words recur in the source:
-        the first occurrence not yet taken, after its lead-in when it has one."""
-        spans = self.source.find_all(o.text)
-        taken = self.claimed.setdefault(squeeze(o.text), set())
-        free = [s for s in spans if s.start not in taken] or spans
-        if o.lead_in:
-            leads = [lead.end for lead in self.source.find_all(o.lead_in)]
-            after = [s for s in free if any(0 <= s.start - end < 3000 for end in leads)]
-            free = after or free
-        taken.add(free[0].start)
-        return free[0].line
+        return replace(o, source_line=span.line if span else 0)
 
     def names_role(self, role_id: str, wording: str) -> bool:
         role = self.policy.role(role_id)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Policy
-from .sources import SourceText, squeeze
+from .sources import QuotePlacer, SourceText, squeeze
 
 NORMATIVE = re.compile(r"なければならな|てはならな|ものとする|努め|ことができる|ことができない")
 """Wording that makes a sentence normative."""
@@ -108,18 +108,8 @@ def _marker(sentence: str, line: str) -> int | None:
 
 
 def _covered_offsets(policy: Policy, source: SourceText) -> set[int]:
-    """Squeezed offsets inside any quote; a quote that recurs claims its occurrences in turn."""
-    quotes = [o.text for o in policy.obligations] + [o.lead_in for o in policy.obligations if o.lead_in]
-    quotes += [n.text for n in policy.not_obligations]
-    covered: set[int] = set()
-    claimed: dict[str, int] = {}
-    for quote in quotes:
-        spans = source.find_all(quote)
-        if not spans:
-            continue
-        key = squeeze(quote)
-        index = claimed.get(key, 0)
-        span = spans[min(index, len(spans) - 1)]
-        claimed[key] = index + 1
-        covered.update(range(span.start, span.end))
-    return covered
+    """Squeezed offsets inside any quote, each quote placed as validation places it."""
+    placer = QuotePlacer(source)
+    spans = [span for o in policy.obligations for span in placer.place(o.text, o.lead_in)]
+    spans += [placer.place(n.text)[0] for n in policy.not_obligations]
+    return {offset for span in spans if span for offset in range(span.start, span.end)}

@@ -123,3 +123,33 @@ class SourceText:
             spans.append(Span(start, start + len(needle), self.line_at(start)))
             start += 1
         return spans
+
+
+class QuotePlacer:
+    """Decides which occurrence a quote means when its words recur in the source.
+
+    Each quote takes the first occurrence not yet taken by an identical quote; a list item takes
+    one that follows its lead-in, and the lead-in is the occurrence nearest before the item.
+    Validation and coverage place quotes with this one rule, in the same order, so they agree.
+    """
+
+    LEAD_IN_REACH = 3000
+    """How far (squeezed characters) a list item may stand after its lead-in."""
+
+    def __init__(self, source: SourceText):
+        self.source = source
+        self.taken: dict[str, set[int]] = {}
+
+    def place(self, quote: str, lead_in: str = "") -> tuple[Span | None, Span | None]:
+        """(span of the quote, span of its lead-in); None for a part that is not verbatim."""
+        spans = self.source.find_all(quote)
+        leads = self.source.find_all(lead_in) if lead_in else []
+        if not spans:
+            return None, leads[0] if leads else None
+        taken = self.taken.setdefault(squeeze(quote), set())
+        free = [s for s in spans if s.start not in taken] or spans
+        near = [s for s in free if any(0 <= s.start - lead.end < self.LEAD_IN_REACH for lead in leads)]
+        span = (near or free)[0]
+        taken.add(span.start)
+        before = [lead for lead in leads if lead.end <= span.start]
+        return span, (before[-1] if before else leads[0] if leads else None)

@@ -39,3 +39,26 @@ def test_quotes_are_found_across_line_breaks(tmp_path):
     assert span is not None and span.line == 1
     assert source.find("三行目。").line == 3
     assert source.find("ない文") is None
+
+
+def test_recurring_items_take_the_occurrence_after_their_own_lead_in(tmp_path):
+    from generator.sources import QuotePlacer
+
+    path = tmp_path / "source.txt"
+    path.write_text("管理者は、次の事項を行う。\n①記録すること。\n担当者は、次の事項を行う。\n①記録すること。\n", encoding="utf-8")
+    placer = QuotePlacer(SourceText.read(path))
+    second, lead = placer.place("記録すること。", "担当者は、次の事項を行う。")
+    assert (second.line, lead.line) == (4, 3)
+    first, lead = placer.place("記録すること。", "管理者は、次の事項を行う。")
+    assert (first.line, lead.line) == (2, 1)
+
+
+def test_real_recurring_texts_are_placed_at_their_own_clause():
+    from generator.content import load_content
+
+    content = load_content(ROOT)
+    lines = {o.id: o.source_line for p in content.policies for o in p.obligations}
+    assert lines["moriyama.user-manager-report-breach"] == 131  # 第11条第3項第4号, same words as 第9条第3項第8号
+    assert lines["moriyama.office-zone-environment"] == 227  # 第27条第3号, same words as 第26条第7号
+    assert lines["nabari.dev-define-confidentiality"] == 209  # ５ (４) イ, words that recur five times
+    assert lines["miyako.antivirus-resident-admin"] == 443  # 6.4 (２) ①, same words as 6.4 (１) ④
