@@ -20,6 +20,16 @@ from .model import POLICY_IDS
 from .renderers import Settings, render_all
 
 
+SECTION_TITLES = {
+    "roles": "役割",
+    "topics": "場面・トピック",
+    "checklists": "チェックリスト",
+    "quiz": "クイズ・試験",
+    "guide": "編集者ガイド",
+}
+"""Navigation titles of the generated folders of a policy (and of the editor's guide)."""
+
+
 class HandbookConfig(Config):
     policies = c.ListOfItems(c.Choice(POLICY_IDS), default=[])
     """Policies to publish: empty (the default) for every policy in content/ as a portal, or one id
@@ -52,7 +62,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_nav(self, nav, config, files):
         """Section titles in Japanese: folder names would show as 「Miyako」「Roles」."""
-        titles = {p.id: p.municipality for p in self.content.policies} | {"roles": "役割"}
+        titles = {p.id: p.municipality for p in self.content.policies} | SECTION_TITLES
 
         def rename(items):
             for item in items:

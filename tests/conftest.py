@@ -113,3 +113,44 @@ def built_site(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
     build(copy)
     return copy
+
+
+# --- browser tests: Debian chromium driven by playwright, the built site served over http --------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium (``playwright install`` cannot download browsers here)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} がありません: Debian の chromium パッケージを入れてください（.ci/run が入れます）。")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built three-policy site served over http on a free local port: ``http://127.0.0.1:N``."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_site / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

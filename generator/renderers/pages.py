@@ -3,42 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 
 import jinja2
 
-from ..anchors import clause_anchor, obligation_anchor
-from ..model import MODALITY_LABELS, Content, Policy
+from ..anchors import clause_anchor
+from ..model import Content, Policy
 from ..views import by_topic, role_rules
 from . import Output, Settings
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(md=escape_markdown, clause_anchor=clause_anchor, anchor=obligation_anchor)
-    env.globals["modality_labels"] = MODALITY_LABELS
-    return env
-
-
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>"})
-
-
-def escape_markdown(text: str) -> str:
-    """Text for a Markdown line (a heading, a link label): HTML-escaped, Markdown specials escaped."""
-    from markupsafe import Markup, escape
-
-    return Markup(str(escape(text)).translate(_MARKDOWN_SPECIALS))
+from .templating import environment
 
 
 class PageRenderer:
