@@ -294,7 +294,7 @@ class _PolicyChecks:
             self.not_verbatim(loc, o.lead_in, "lead_in")
         if not o.actors:
             self.add(loc, f"義務「{o.id}」の actors が空です。", "actors")
-        for field_name in ("actors", "approver", "report_to"):
+        for field_name in ("actors", "approver", "report_to", "applies_to"):
             for role in getattr(o, field_name):
                 if role not in self.role_ids:
                     self.add(loc, f"義務「{o.id}」の {field_name} にある「{role}」は{self.policy.municipality}の役割にありません。", field_name)
@@ -305,7 +305,7 @@ class _PolicyChecks:
             value = getattr(o, field_name)
             if value and squeeze(value) not in wording:
                 self.add(loc, f"義務「{o.id}」の {field_name}「{value}」が text（または lead_in）にありません。本文の語句をそのまま書いてください。", field_name)
-        for field_name in ("approver", "report_to"):
+        for field_name in ("approver", "report_to", "applies_to"):
             for role_id in getattr(o, field_name):
                 if role_id in self.role_ids and not self.names_role(role_id, wording):
                     self.add(loc, f"義務「{o.id}」の {field_name}「{role_id}」は text（または lead_in）で名指しされていません。", field_name)

@@ -200,6 +200,10 @@ class Obligation:
     """Local role ids whose approval or permission is needed; each must be named in the text."""
     report_to: tuple[str, ...] = ()
     """Local role ids to report or notify; each must be named in the text."""
+    applies_to: tuple[str, ...] = ()
+    """Local role ids the duty is imposed on through the actors, not directly: a contractor bound
+    by the clauses the actor must put in the contract, staff who must sign a pledge. Each must be
+    named in the text (or an alias of the role); their pages list these duties separately."""
     exception: str = ""
     """The exception, verbatim from the text (「ただし、…この限りでない。」)."""
     forms: tuple[str, ...] = ()

@@ -21,6 +21,8 @@ class RoleRules:
     """Obligations that need this role's approval or permission."""
     receives: tuple[Obligation, ...]
     """Obligations that report to or notify this role."""
+    applies: tuple[Obligation, ...] = ()
+    """Obligations imposed on this role through another (contract clauses, pledges)."""
 
     @property
     def all_obligations(self) -> tuple[Obligation, ...]:
@@ -56,7 +58,8 @@ def role_rules(policy: Policy, role: LocalRole) -> RoleRules:
     )
     approves = tuple(o for o in live if role.id in o.approver)
     receives = tuple(o for o in live if role.id in o.report_to)
-    return RoleRules(policy, role, own, inherited, approves, receives)
+    applies = tuple(o for o in live if role.id in o.applies_to)
+    return RoleRules(policy, role, own, inherited, approves, receives, applies)
 
 
 def by_topic(content: Content, obligations: tuple[Obligation, ...]) -> list[tuple[Topic, list[Obligation]]]:
