@@ -29,6 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="YAML 用の JSON Schema（schema/）を書き出す")
     schema.add_argument("--check", action="store_true", help="書き出さずに、最新かどうかだけ調べる")
 
+    checklist = sub.add_parser("checklist", help="自己点検チェックリストを扱う")
+    checklist_sub = checklist.add_subparsers(dest="checklist_command", required=True, metavar="操作")
+    collect = checklist_sub.add_parser("collect", help="記入済みのチェックリスト（.xlsx）を集計し、報告を書き出す")
+    collect.add_argument("files", nargs="+", type=Path, help="各所属から提出された .xlsx（フォルダを指定するとその中の .xlsx 全て）")
+    collect.add_argument("--units", type=Path, help="所属一覧（1行1所属の .txt、または「所属」列のある .csv）: 未提出の所属が分かります")
+    collect.add_argument("--out", type=Path, default=Path("reports"), help="報告の書き出し先（既定: reports/。サイトには入れません）")
+    collect.add_argument("--date", default="", help="報告に載せる集計日（例: 2026-06-30）")
+
     clean = sub.add_parser("clean-source", help="PDF から抜き出した原文の改行をつなぎ、ページ番号を除く")
     clean.add_argument("seed", type=Path, help="元のテキストファイル")
 
@@ -100,6 +108,25 @@ def cmd_schema(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_checklist(root: Path, args: argparse.Namespace) -> int:
+    from .collect import collect, read_units, write_report
+    from .content import load_content
+    from .errors import display_path
+
+    content = load_content(root)
+    units = read_units(args.units) if args.units else None
+    result = collect(content, args.files, units)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    for note in result.notes:
+        print(note)
+    written = write_report(result, args.out, root, args.date)
+    print(f"チェックリスト {len(result.sheets)} 件を集計しました（受け付けなかったファイル {len(result.rejected)} 件"
+          + (f"、未提出の所属 {len(result.missing_units)} 件" if units is not None else "") + "）。")
+    print("報告: " + "、".join(display_path(p) for p in written))
+    return 1 if result.rejected else 0
+
+
 def cmd_clean_source(root: Path, args: argparse.Namespace) -> int:
     from .sources import clean_pdf_text
 
@@ -113,4 +140,5 @@ COMMANDS = {
     "build": cmd_build,
     "schema": cmd_schema,
     "clean-source": cmd_clean_source,
+    "checklist": cmd_checklist,
 }

@@ -1,29 +1,37 @@
-"""Role checklists for the yearly self-inspection (自己点検): XLSX and CSV downloads.
+"""Role checklists for the yearly self-inspection (自己点検): a printable page, XLSX and CSV.
 
 The workbook is what a unit fills in and sends back: a header with policy, revision, role, unit
 and inspector; one row per obligation with its id and clause; a status dropdown
-(実施 / 一部実施 / 未実施 / 該当なし) and remarks; a summary sheet with live counts. The ids and
-texts are protected against accidental edits; status and remarks stay editable.
+(実施 / 一部実施 / 未実施 / 該当なし) and remarks; a summary sheet with live counts per status
+and per topic. The ids and texts are protected against accidental edits; status, remarks and the
+unit/inspector/date fields stay editable. ``generator.collect`` reads the returned workbooks
+back, so the layout constants below are the contract between the two.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import zipfile
 from collections.abc import Iterable
+from itertools import groupby
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model import Content, Obligation, Policy
-from ..views import role_rules
+from ..views import by_topic, role_rules
 from . import Output, Settings
+from .templating import environment
 
 STATUSES = ("実施", "一部実施", "未実施", "該当なし")
 """Answers of a checklist row (after OpenControl's implementation status)."""
+
+UNANSWERED = "未記入"
+"""How a row without an answer is counted."""
 
 COLUMNS = ("番号", "ID", "条項", "トピック", "確認事項", "原文", "状況", "備考")
 """Columns of the checklist sheet, in order."""
@@ -31,14 +39,32 @@ COLUMNS = ("番号", "ID", "条項", "トピック", "確認事項", "原文", "
 HEADER_ROWS = 7
 """Rows above the table: title, policy, revision, role, unit, inspector, date."""
 
+HEADER_FIELDS = ("規程", "版", "役割", "所属", "点検者", "点検日")
+"""Labels of the header rows 2–7 (column A); the values are in column C."""
+
+TABLE_TOP = HEADER_ROWS + 1
+"""Row of the column titles; obligation rows start below it."""
+
+ID_COLUMN, STATUS_COLUMN, REMARKS_COLUMN = 2, 7, 8
+POLICY_ID_CELL, ROLE_ID_CELL = "J2", "J3"
+"""Hidden, machine-readable identity of the checklist, read back by ``handbook checklist collect``."""
+
 SHEET = "チェックリスト"
 SUMMARY = "集計"
 
 
+def header_cell(label: str) -> str:
+    """Cell holding the value of a header field: ``header_cell("所属") == "C5"``."""
+    return f"C{HEADER_FIELDS.index(label) + 2}"
+
+
 def checklist_rows(content: Content, policy: Policy, role_id: str) -> list[tuple[int, Obligation, str]]:
-    """(number, obligation, topic name) for every obligation the role must follow, in source order."""
-    rules = role_rules(policy, policy.role(role_id))
-    return [(n, o, content.topic(o.topic).name) for n, o in enumerate(rules.all_obligations, start=1)]
+    """(number, obligation, topic name) for every obligation the role must follow, grouped by topic
+    in the order of topics.yaml and in source order within a topic: the page, the workbook and the
+    CSV number the rows alike, so a paper answer can be typed into the workbook row by row."""
+    obligations = role_rules(policy, policy.role(role_id)).all_obligations
+    grouped = [(o, topic.name) for topic, group in by_topic(content, obligations) for o in group]
+    return [(n, o, topic) for n, (o, topic) in enumerate(grouped, start=1)]
 
 
 def checklist_csv(content: Content, policy: Policy, role_id: str) -> bytes:
@@ -55,96 +81,126 @@ def _quoted(o: Obligation) -> str:
     return f"{o.lead_in}\n{o.text}" if o.lead_in else o.text
 
 
+BOLD = Font(bold=True)
+HEADING_FILL = PatternFill("solid", fgColor="DDE3F0")
+INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
+_THIN = Side(style="thin", color="999999")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def print_a4(ws, landscape: bool = True) -> None:
+    """A4, fit to the page width, any number of pages high, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "&P / &N"
+
+
 def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     role = policy.role(role_id)
     rows = checklist_rows(content, policy, role_id)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    bold = Font(bold=True)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
     editable = Protection(locked=False)
 
-    ws["A1"] = f"{policy.municipality} {policy.title} 自己点検チェックリスト"
+    ws["A1"] = f"{policy.municipality} {policy.title} 自己点検チェックリスト（{role.name}）"
     ws["A1"].font = Font(bold=True, size=14)
-    header = [("規程", f"{policy.municipality} {policy.title}"), ("版", policy.revision),
-              ("役割", role.name), ("所属", ""), ("点検者", ""), ("点検日", "")]
-    for offset, (label, value) in enumerate(header, start=2):
-        ws.cell(offset, 1, label).font = bold
-        cell = ws.cell(offset, 3, value)
-        if not value:
-            cell.protection = editable
-            cell.fill = PatternFill("solid", fgColor="FFF8DC")
-    ws.cell(2, 10, policy.id)  # machine-readable identity for `checklist collect`
-    ws.cell(3, 10, role.id)
+    values = {"規程": f"{policy.municipality} {policy.title}", "版": policy.revision, "役割": role.name}
+    for row, label in enumerate(HEADER_FIELDS, start=2):
+        ws.cell(row, 1, label).font = BOLD
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
+        ws.cell(row, 3, values.get(label))
+        if label not in values:  # to be filled in by the unit: every cell of the merged range editable
+            for col in range(3, 6):
+                ws.cell(row, col).protection = editable
+                ws.cell(row, col).fill = INPUT_FILL
+                ws.cell(row, col).border = BORDER
+    ws[POLICY_ID_CELL] = policy.id
+    ws[ROLE_ID_CELL] = role.id
     ws.column_dimensions["J"].hidden = True
 
-    top = HEADER_ROWS + 1
+    top = TABLE_TOP
     for col, name in enumerate(COLUMNS, start=1):
         cell = ws.cell(top, col, name)
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DDE3F0")
-        cell.border = border
+        cell.font = BOLD
+        cell.fill = HEADING_FILL
+        cell.border = BORDER
     status_list = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
-                                 showErrorMessage=True, errorTitle="状況", error="一覧から選んでください。")
+                                 showErrorMessage=True, errorTitle="状況", error="一覧から選んでください。",
+                                 showInputMessage=True, promptTitle="状況",
+                                 prompt="実施・一部実施・未実施・該当なし から選びます。")
     ws.add_data_validation(status_list)
     for number, o, topic in rows:
         r = top + number
-        values = [number, o.id, o.clause, topic, o.summary, _quoted(o), None, None]
-        for col, value in enumerate(values, start=1):
+        for col, value in enumerate([number, o.id, o.clause, topic, o.summary, _quoted(o), None, None], start=1):
             cell = ws.cell(r, col, value)
-            cell.alignment = wrap
-            cell.border = border
-        for col in (7, 8):
+            cell.alignment = WRAP
+            cell.border = BORDER
+        for col in (STATUS_COLUMN, REMARKS_COLUMN):
             ws.cell(r, col).protection = editable
-        status_list.add(ws.cell(r, 7))
-    for col, width in zip("ABCDEFGH", (6, 24, 16, 18, 36, 60, 11, 30)):
+    last = top + len(rows)
+    status_list.add(f"G{top + 1}:G{last}")
+    for col, width in zip("ABCDEFGH", (6, 22, 14, 16, 34, 60, 11, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(top + 1, 1)
     ws.print_title_rows = f"{top}:{top}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.auto_filter.ref = f"A{top}:H{top + len(rows)}"
+    print_a4(ws)
+    ws.auto_filter.ref = f"A{top}:H{last}"
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
 
-    summary = wb.create_sheet(SUMMARY)
-    summary["A1"] = "状況別の件数"
-    summary["A1"].font = bold
-    last = top + len(rows)
+    _summary_sheet(wb.create_sheet(SUMMARY), rows)
+    return workbook_bytes(wb)
+
+
+def _summary_sheet(summary, rows: list[tuple[int, Obligation, str]]) -> None:
+    """Live counts per status, and per topic and status (COUNTIF / COUNTIFS over the checklist)."""
+    top, last = TABLE_TOP, TABLE_TOP + len(rows)
     status_range = f"'{SHEET}'!$G${top + 1}:$G${last}"
-    for i, status in enumerate(STATUSES + ("未記入",), start=2):
+    topic_range = f"'{SHEET}'!$D${top + 1}:$D${last}"
+    summary["A1"] = "状況別の件数"
+    summary["A1"].font = BOLD
+    for i, status in enumerate(STATUSES + (UNANSWERED,), start=2):
         summary.cell(i, 1, status)
-        if status == "未記入":
+        if status == UNANSWERED:
             summary.cell(i, 2, f"=COUNTBLANK({status_range})")
         else:
             summary.cell(i, 2, f'=COUNTIF({status_range},"{status}")')
-    summary.cell(len(STATUSES) + 3, 1, "合計")
-    summary.cell(len(STATUSES) + 3, 2, len(rows))
-    start = len(STATUSES) + 5
-    summary.cell(start, 1, "トピック").font = bold
-    for col, status in enumerate(STATUSES, start=2):
-        summary.cell(start, col, status).font = bold
-    topic_range = f"'{SHEET}'!$D${top + 1}:$D${last}"
+    total_row = len(STATUSES) + 3
+    summary.cell(total_row, 1, "合計").font = BOLD
+    summary.cell(total_row, 2, len(rows))
+
+    start = total_row + 2
+    titles = ("トピック",) + STATUSES + (UNANSWERED, "合計")
+    for col, title in enumerate(titles, start=1):
+        cell = summary.cell(start, col, title)
+        cell.font = BOLD
+        cell.fill = HEADING_FILL
+        cell.border = BORDER
     for i, topic in enumerate(dict.fromkeys(t for _, _, t in rows), start=start + 1):
-        summary.cell(i, 1, topic)
+        summary.cell(i, 1, topic).border = BORDER
         for col, status in enumerate(STATUSES, start=2):
             summary.cell(i, col, f'=COUNTIFS({topic_range},$A{i},{status_range},"{status}")')
-    summary.column_dimensions["A"].width = 30
+        summary.cell(i, len(STATUSES) + 2, f'=COUNTIFS({topic_range},$A{i},{status_range},"")')
+        summary.cell(i, len(STATUSES) + 3, f"=COUNTIF({topic_range},$A{i})")
+        for col in range(2, len(titles) + 1):
+            summary.cell(i, col).border = BORDER
+    summary.column_dimensions["A"].width = 32
+    for col in "BCDEFG":
+        summary.column_dimensions[col].width = 10
+    print_a4(summary, landscape=False)
     summary.protection.sheet = True
-    return _stable_zip(wb)
 
 
-def _stable_zip(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     """Save the workbook with fixed document dates and zip entry dates: same input, same bytes."""
-    import datetime
-
     fixed = datetime.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.properties.creator = "handbook"
@@ -162,15 +218,27 @@ def _stable_zip(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
+def checklist_page(content: Content, policy: Policy, role_id: str, prefix: str) -> str:
+    """The printable checklist page ``<prefix>checklists/<role>.md`` (Markdown with an HTML table)."""
+    role = policy.role(role_id)
+    rows = checklist_rows(content, policy, role_id)
+    groups = [(topic, [(n, o) for n, o, _ in group]) for topic, group in groupby(rows, key=lambda row: row[2])]
+    # The page is served at <prefix>checklists/<role>/; downloads are at the site root.
+    site_root = "../" * (prefix.count("/") + 2)
+    return environment().get_template("checklist.md.j2").render(
+        policy=policy, role=role, groups=groups, count=len(rows), statuses=STATUSES,
+        download=f"{site_root}downloads/{policy.id}/checklist-{role.id}")
+
+
 class ChecklistRenderer:
     def render(self, content: Content, settings: Settings) -> Iterable[Output]:
         for pid in settings.policies:
             policy = content.policy(pid)
+            prefix = f"{policy.id}/" if len(settings.policies) > 1 else ""
             for role in policy.roles:
                 if not role_rules(policy, role).all_obligations:
                     continue
                 base = f"downloads/{policy.id}/checklist-{role.id}"
                 yield Output(base + ".xlsx", checklist_xlsx(content, policy, role.id))
                 yield Output(base + ".csv", checklist_csv(content, policy, role.id))
-
-
+                yield Output(f"{prefix}checklists/{role.id}.md", checklist_page(content, policy, role.id, prefix))
