@@ -48,30 +48,6 @@ def test_checklist_csv_opens_in_japanese_excel(built_site):
     assert any(r[1] == "miyako.password-keep-secret" for r in rows[1:])
 
 
-def test_deck_imports_into_real_anki(built_site, tmp_path):
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
-    deck = built_site / "dist" / "miyako" / "anki-staff.apkg"
-    col = Collection(str(tmp_path / "collection.anki2"))
-    try:
-        result = col.import_anki_package(ImportAnkiPackageRequest(
-            package_path=str(deck), options=ImportAnkiPackageOptions(with_scheduling=False)))
-        assert result.log.new
-        names = [d.name for d in col.decks.all_names_and_ids()]
-        assert "情報セキュリティ研修::宮古市::職員等" in names
-        import genanki
-
-        note_id = col.db.scalar("select id from notes where guid = ?", genanki.guid_for("miyako.password-keep-secret"))
-        note = col.get_note(note_id)
-        assert note["Clause"] == "5.4 (３) ①"
-        answer = note.cards()[0].answer()
-        assert "パスワードは、他者に知られないように管理しなければならない。" in answer
-        assert "宮古市 宮古市情報セキュリティ対策基準 5.4 (３) ①" in answer
-        assert "topic::passwords" in note.tags
-    finally:
-        col.close()
-
-
 def test_same_input_gives_same_bytes(built_site):
     first = {p.relative_to(built_site / "dist"): p.read_bytes() for p in (built_site / "dist").rglob("*") if p.is_file()}
     build(built_site)

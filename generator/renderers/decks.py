@@ -1,11 +1,16 @@
 """Anki decks (genanki) that survive yearly regeneration.
 
 What keeps a learner's history across versions (measured, see shared/research/anki-decks.md):
-note GUIDs derived from obligation ids, never from text; one note type whose id, field names and
-template names never change (spare fields included from the start); deck names that never change;
-a modification time taken from the policy revision, so a revised note is newer than the
-learner's copy; retired obligations still shipped, marked. The package is zipped with fixed entry
-dates so the same content gives the same bytes.
+note GUIDs derived from obligation and question ids, never from text; one note type whose id,
+field names and template names never change (spare fields included from the start); deck names
+that never change; a modification time taken from the policy revision, so a revised note is newer
+than the learner's copy; retired obligations still shipped, marked 廃止, because Anki never deletes
+a note on import. The package is zipped with fixed entry dates so the same content gives the same
+bytes.
+
+Decks per policy: one for all staff (``anki-all-staff.apkg``) with the obligations of the
+all-staff roles and the questions for everyone, and one per other role with that role's own
+obligations and questions (``anki-<role>.apkg``); a role with nothing of its own gets no deck.
 """
 
 from __future__ import annotations
@@ -18,17 +23,23 @@ import itertools
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import genanki
 
-from ..model import MODALITY_LABELS, Content, Obligation, Policy
-from ..views import role_rules
+from ..model import MODALITY_LABELS, Content, Obligation, Policy, Question
+from ..sources import WHITESPACE
 from . import Output, Settings
 
 DECK_ROOT = "情報セキュリティ研修"
 """First part of every deck name: 情報セキュリティ研修::宮古市::情報システム管理者."""
+
+ALL_STAFF = "all-staff"
+"""File key of the all-staff deck: ``downloads/<policy>/anki-all-staff.apkg``."""
+
+ALL_STAFF_NAME = "全職員共通"
+"""Last part of the all-staff deck's name, the same in every policy and every year."""
 
 MODEL_ID = 1_384_207_561
 """Note type id, fixed forever (in Anki's accepted range [2**30, 2**31))."""
@@ -56,6 +67,12 @@ NOTE_TYPE = genanki.Model(
     css=CSS,
 )
 
+RETIRED_NOTICE = "【廃止】この義務は現行の規程から削除されました。このカードは一時停止または削除してかまいません。"
+"""Shown above a retired obligation's card (its Status field)."""
+
+LETTERS = "ABCDEF"
+"""Labels of a question's choices, in order."""
+
 
 def deck_id(name: str) -> int:
     """A stable deck id from the deck name (Anki matches decks by name; the id only needs to be stable)."""
@@ -69,19 +86,50 @@ def release_timestamp(policy: Policy) -> float:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=jst).timestamp()
 
 
-def note_for(policy: Policy, o: Obligation) -> genanki.Note:
-    e = html.escape
+def escape(text: str) -> str:
+    """YAML text as field HTML: shown literally, line breaks kept."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+def tag(kind: str, value: str) -> str:
+    """``kind::value`` with white space (full-width included) replaced: Anki splits tags on it."""
+    return f"{kind}::{WHITESPACE.sub('_', value.strip())}"
+
+
+def quoted(o: Obligation) -> str:
+    """The verbatim text with its lead-in, as field HTML."""
+    return (f"{escape(o.lead_in)}<br>" if o.lead_in else "") + escape(o.text)
+
+
+def obligation_note(policy: Policy, o: Obligation) -> genanki.Note:
     actors = "、".join(policy.role(r).name for r in o.actors)
-    front = f"<b>{e(actors)}</b>は、次のことについて原文で何と定められていますか。<br><br>{e(o.summary)}"
-    back = f"<b>{e(MODALITY_LABELS[o.modality])}</b>"
-    text = (f"{e(o.lead_in)}<br>" if o.lead_in else "") + e(o.text)
-    tags = [f"topic::{o.topic}", f"clause::{o.clause.replace(' ', '_')}"] + [f"role::{r}" for r in o.actors]
-    status = "この義務は現行の規程から削除されました（復習不要）" if o.retired else ""
+    front = f"<b>{escape(actors)}</b>は、次のことについて原文で何と定められていますか。<br><br>{escape(o.summary)}"
+    back = f"<b>{escape(MODALITY_LABELS[o.modality])}</b>"
+    tags = [tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)]
+    tags += [tag("role", r) for r in o.actors] + (["retired"] if o.retired else [])
     return genanki.Note(
         model=NOTE_TYPE,
-        fields=[front, back, text, e(o.clause), e(f"{policy.municipality} {policy.title}"), "", e(status), ""],
+        fields=[front, back, quoted(o), escape(o.clause), escape(f"{policy.municipality} {policy.title}"), "",
+                RETIRED_NOTICE if o.retired else "", ""],
         guid=genanki.guid_for(o.id),
-        tags=tags + (["retired"] if o.retired else []),
+        tags=sorted(set(tags)),
+    )
+
+
+def question_note(policy: Policy, q: Question, roles: tuple[str, ...]) -> genanki.Note:
+    """A scenario question: the choices on the front; the answer, explanation and cited text on the back."""
+    cited = [next(o for o in policy.obligations if o.id == c) for c in q.cites]
+    choices = "<br>".join(f"{LETTERS[i]}. {escape(choice)}" for i, choice in enumerate(q.choices))
+    front = f"{escape(q.question)}<br><br>{choices}"
+    back = f"<b>正解: {LETTERS[q.answer]}. {escape(q.choices[q.answer])}</b>"
+    tags = [tag("policy", policy.id), "question"] + [tag("role", r) for r in roles]
+    tags += [t for o in cited for t in (tag("topic", o.topic), tag("clause", o.clause))]
+    return genanki.Note(
+        model=NOTE_TYPE,
+        fields=[front, back, "<br><br>".join(quoted(o) for o in cited), escape("、".join(o.clause for o in cited)),
+                escape(f"{policy.municipality} {policy.title}"), escape(q.explanation), "", ""],
+        guid=genanki.guid_for(q.id),
+        tags=sorted(set(tags)),
     )
 
 
@@ -107,31 +155,56 @@ def deck_name(policy: Policy, audience: str) -> str:
     return f"{DECK_ROOT}::{policy.municipality}::{audience}"
 
 
-def deck_file(policy: Policy, role_id: str) -> str:
-    return f"downloads/{policy.id}/anki-{role_id}.apkg"
+def deck_file(policy: Policy, key: str) -> str:
+    return f"downloads/{policy.id}/anki-{key}.apkg"
+
+
+def common_roles(policy: Policy) -> set[str]:
+    """Local roles the all-staff deck serves: all-staff roles, and fixed-term staff who only inherit."""
+    acting = {r for o in policy.obligations for r in o.actors}
+    return {
+        r.id for r in policy.roles
+        if r.canonical == "all-staff" or (r.canonical == "fixed-term-staff" and r.id not in acting)
+    }
+
+
+def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
+    """(file key, deck) of one policy: the all-staff deck first, then one per role with notes.
+
+    An obligation of an all-staff role is only in the all-staff deck (everyone imports it, and a
+    GUID lives in one deck of a collection). An obligation of several other roles is in each of
+    their decks under one GUID: whoever holds two such roles keeps it once, in the deck imported
+    first, with its history. A question goes to the deck of its first role, or the all-staff deck.
+    """
+    common = common_roles(policy)
+    obligations = sorted(policy.obligations, key=lambda o: (o.retired, o.source_line))
+    audiences = [(ALL_STAFF, ALL_STAFF_NAME)] + [(r.id, r.name) for r in policy.roles if r.id not in common]
+    for key, audience in audiences:
+        if key == ALL_STAFF:
+            mine = [o for o in obligations if common & set(o.actors)]
+        else:
+            mine = [o for o in obligations if key in o.actors and not common & set(o.actors)]
+        notes = [obligation_note(policy, o) for o in mine]
+        for q in questions:
+            home = q.roles[0] if q.roles and q.roles[0] not in common else ALL_STAFF
+            if home == key:
+                notes.append(question_note(policy, q, q.roles or tuple(sorted(common))))
+        if not notes:
+            continue
+        name = deck_name(policy, audience)
+        deck = genanki.Deck(deck_id(name), name)
+        for index, note in enumerate(notes):
+            note.due = index
+            deck.add_note(note)
+        yield key, deck
 
 
 class DeckRenderer:
-    """One deck per role with its own obligations; the all-staff role's deck holds the common rules.
-
-    A person holding two roles imports both decks; a note shared by two roles keeps one GUID and
-    stays in whichever deck was imported first, with its history.
-    """
+    """The decks of each published policy, one package per deck."""
 
     def render(self, content: Content, settings: Settings) -> Iterable[Output]:
         for pid in settings.policies:
             policy = content.policy(pid)
-            timestamp = release_timestamp(policy)
-            for role in policy.roles:
-                own = role_rules(policy, role).own
-                retired = tuple(o for o in policy.obligations if o.retired and role.id in o.actors)
-                if not own and not retired:
-                    continue
-                name = deck_name(policy, role.name)
-                deck = genanki.Deck(deck_id(name), name)
-                for index, o in enumerate(sorted(own + retired, key=lambda o: o.source_line)):
-                    note = note_for(policy, o)
-                    note.due = index
-                    deck.add_note(note)
-                yield Output(deck_file(policy, role.id), write_package([deck], timestamp))
-
+            questions = [q for q in content.questions if q.policy == pid]
+            for key, deck in policy_decks(policy, questions):
+                yield Output(deck_file(policy, key), write_package([deck], release_timestamp(policy)))

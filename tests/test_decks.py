@@ -1,0 +1,316 @@
+"""Anki decks imported into the real Anki backend (the pinned ``anki`` package): layout, cards,
+reviews, and a new year's version imported over a collection someone has been studying."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import genanki
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+from anki.scheduler.v3 import CardAnswer
+
+from generator.content import load_content
+from generator.renderers import Settings
+from generator.renderers.decks import DeckRenderer
+
+from .conftest import BASE_FILES, CHAPTER, POLICY, SOURCE
+
+IF_NEWER = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+ROOT_DECK = "情報セキュリティ研修::テスト市"
+
+# --- a small project, version 1 and version 2 ------------------------------------------------
+
+SOURCE_V1 = SOURCE + """\
+1.2 端末（会計年度任用職員を含む職員等の遵守事項）
+④職員等は、離席時に端末をロックしなければならない。
+⑤職員等は、私物の記録媒体を使用してはならない。
+⑥情報セキュリティ管理者は、<b>重要</b> & 機密の情報を管理しなければならない。
+"""
+
+POLICY_V1 = POLICY + """\
+  - id: fixed-term
+    name: 会計年度任用職員
+    canonical: fixed-term-staff
+    member_of: [staff]
+"""
+
+CHAPTER_2 = """\
+number: "1.2"
+title: 端末
+obligations:
+  - id: miyako.lock-screen
+    clause: 1.2 ④
+    text: 職員等は、離席時に端末をロックしなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: 離席時は端末をロックする
+  - id: miyako.no-private-media
+    clause: 1.2 ⑤
+    text: 職員等は、私物の記録媒体を使用してはならない。
+    actors: [staff]
+    modality: must_not
+    topic: passwords
+    summary: 私物の記録媒体を使わない
+  - id: miyako.manager-confidential
+    clause: 1.2 ⑥
+    text: 情報セキュリティ管理者は、<b>重要</b> & 機密の情報を管理しなければならない。
+    actors: [security-manager]
+    modality: must
+    topic: passwords
+    summary: 重要な情報を管理する
+"""
+
+QUIZ = """\
+questions:
+  - id: miyako.q-password-note
+    question: 同僚にパスワードを聞かれました。どうしますか。
+    choices: [教える, 教えない]
+    answer: 1
+    explanation: パスワードは他者に知られないように管理します。
+    cites: [miyako.password-keep-secret]
+  - id: miyako.q-manager-info
+    question: 管理者が<重要>な情報を受け取ったら？
+    choices: [放置する, 管理する, 捨てる]
+    answer: 1
+    explanation: 管理者は重要な情報を管理します。
+    cites: [miyako.manager-confidential, miyako.password-report-leak]
+    roles: [security-manager]
+"""
+
+V1 = {
+    "content/roles.yaml": BASE_FILES["content/roles.yaml"]
+    + "  - id: fixed-term-staff\n    name: 会計年度任用職員\n    description: 任期付き\n",
+    "content/miyako/source.txt": SOURCE_V1,
+    "content/miyako/policy.yaml": POLICY_V1,
+    "content/miyako/obligations/02-devices.yaml": CHAPTER_2,
+    "quizzes/miyako/01.yaml": QUIZ,
+}
+
+# Version 2: one text changed, one obligation retired (kept in the YAML, marked), one deleted from
+# the YAML outright (what the README tells editors not to do), one added; a later revision.
+# The retired sentence stays in source.txt: validation still requires every obligation's text there.
+NEW_TEXT = "パスワードは、他者に知られないよう厳重に管理しなければならない。"
+V2 = {
+    **V1,
+    "content/miyako/source.txt": SOURCE_V1.replace(
+        "他者に知られないように管理しなければならない。", "他者に知られないよう厳重に管理しなければならない。")
+    .replace("⑤職員等は、私物の記録媒体を使用してはならない。\n", "")
+    + "⑦職員等は、不審な電子メールを開いてはならない。\n",
+    "content/miyako/policy.yaml": POLICY_V1.replace('revision: "2026-04-01"', 'revision: "2027-04-01"'),
+    "content/miyako/obligations/01-password.yaml": CHAPTER.replace(
+        "他者に知られないように管理しなければならない。", "他者に知られないよう厳重に管理しなければならない。"),
+    "content/miyako/obligations/02-devices.yaml": CHAPTER_2
+    .replace("    summary: 離席時は端末をロックする\n", "    summary: 離席時は端末をロックする\n    retired: true\n")
+    .replace(CHAPTER_2[CHAPTER_2.index("  - id: miyako.no-private-media"):CHAPTER_2.index("  - id: miyako.manager")], "")
+    + """\
+  - id: miyako.no-suspicious-mail
+    clause: 1.2 ⑦
+    text: 職員等は、不審な電子メールを開いてはならない。
+    actors: [staff]
+    modality: must_not
+    topic: passwords
+    summary: 不審なメールを開かない
+""",
+}
+
+
+def render(root: Path, out: str) -> dict[str, Path]:
+    """The decks of the project at ``root``, written under ``root/out``: {file name: path}."""
+    content = load_content(root)
+    files = {}
+    for output in DeckRenderer().render(content, Settings(("miyako",))):
+        path = root / out / Path(output.path).name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(output.data)
+        files[path.name] = path
+    return files
+
+
+@pytest.fixture
+def col(tmp_path_factory):
+    """A new, empty collection, as a learner's Anki has before the first import."""
+    collection = Collection(str(tmp_path_factory.mktemp("anki") / "collection.anki2"))
+    yield collection
+    collection.close()
+
+
+def import_deck(col: Collection, path: Path):
+    """Import as the Anki desktop app does by default (update notes and note types if newer)."""
+    result = col.import_anki_package(ImportAnkiPackageRequest(
+        package_path=str(path),
+        options=ImportAnkiPackageOptions(
+            merge_notetypes=False, update_notes=IF_NEWER, update_notetypes=IF_NEWER,
+            with_scheduling=False, with_deck_configs=False)))
+    col.models._clear_cache()
+    return result.log
+
+
+def note_of(col: Collection, record_id: str):
+    note_id = col.db.scalar("select id from notes where guid = ?", genanki.guid_for(record_id))
+    return col.get_note(note_id) if note_id else None
+
+
+def deck_of(col: Collection, record_id: str) -> str:
+    return col.decks.name(note_of(col, record_id).cards()[0].did)
+
+
+# --- the real decks ------------------------------------------------------------------------------
+
+def test_real_decks_of_a_policy_import_into_anki(built_site, col):
+    content = load_content(built_site)
+    policy = content.policy("miyako")
+    records = len(policy.obligations) + len([q for q in content.questions if q.policy == "miyako"])
+    folder = built_site / "dist" / "miyako"
+    decks = [folder / "anki-all-staff.apkg"] + sorted(set(folder.glob("anki-*.apkg")) - {folder / "anki-all-staff.apkg"})
+    assert not (folder / "anki-staff.apkg").exists()  # 職員等 is served by the all-staff deck
+    for deck in decks:
+        import_deck(col, deck)
+
+    # Every obligation and question is a note, once, with one card; shared notes are not duplicated.
+    assert col.note_count() == col.card_count() == records
+    names = {d.name for d in col.decks.all_names_and_ids()}
+    assert {"情報セキュリティ研修::宮古市::全職員共通", "情報セキュリティ研修::宮古市::情報システム管理者"} <= names
+
+    note = note_of(col, "miyako.password-keep-secret")
+    assert deck_of(col, "miyako.password-keep-secret") == "情報セキュリティ研修::宮古市::全職員共通"
+    assert note["Clause"] == "5.4 (３) ①"
+    assert note["Text"].endswith("パスワードは、他者に知られないように管理しなければならない。")
+    assert {"policy::miyako", "topic::passwords", "role::staff", "clause::5.4_(３)_①"} <= set(note.tags)
+    card = note.cards()[0]
+    assert "離席時" not in card.question() and "<b>職員等</b>は" in card.question()
+    answer = card.answer()
+    assert "パスワードは、他者に知られないように管理しなければならない。" in answer
+    assert "宮古市 宮古市情報セキュリティ対策基準 5.4 (３) ①" in answer
+
+
+def test_real_role_deck_holds_only_the_roles_own_obligations(built_site, col):
+    content = load_content(built_site)
+    policy = content.policy("miyako")
+    import_deck(col, built_site / "dist" / "miyako" / "anki-system-admin.apkg")
+    guids = set(col.db.list("select guid from notes"))
+    expected = {genanki.guid_for(o.id) for o in policy.obligations
+                if "system-admin" in o.actors and "staff" not in o.actors}
+    expected |= {genanki.guid_for(q.id) for q in content.questions
+                 if q.policy == "miyako" and q.roles[:1] == ("system-admin",)}
+    assert guids == expected
+    assert [d.name for d in col.decks.all_names_and_ids() if d.name.startswith("情報")] == [
+        "情報セキュリティ研修", "情報セキュリティ研修::宮古市", "情報セキュリティ研修::宮古市::情報システム管理者"]
+
+
+# --- the small project ---------------------------------------------------------------------------
+
+def test_one_deck_for_all_staff_and_one_per_role_with_notes(project, col):
+    decks = render(project(V1), "v1")
+    # 会計年度任用職員 only inherits: it uses the all-staff deck.
+    assert sorted(decks) == ["anki-all-staff.apkg", "anki-security-manager.apkg"]
+    assert import_deck(col, decks["anki-all-staff.apkg"]).new
+    assert import_deck(col, decks["anki-security-manager.apkg"]).new
+    staff, manager = f"{ROOT_DECK}::全職員共通", f"{ROOT_DECK}::情報セキュリティ管理者"
+    assert {i: deck_of(col, i) for i in (
+        "miyako.password-keep-secret", "miyako.password-report-leak", "miyako.lock-screen",
+        "miyako.no-private-media", "miyako.q-password-note", "miyako.manager-confidential", "miyako.q-manager-info",
+    )} == {
+        "miyako.password-keep-secret": staff, "miyako.password-report-leak": staff, "miyako.lock-screen": staff,
+        "miyako.no-private-media": staff, "miyako.q-password-note": staff,
+        "miyako.manager-confidential": manager, "miyako.q-manager-info": manager,
+    }
+    assert col.card_count() == 7
+
+
+def test_question_card_shows_choices_answer_explanation_and_cited_text(project, col):
+    decks = render(project(V1), "v1")
+    import_deck(col, decks["anki-security-manager.apkg"])
+    note = note_of(col, "miyako.q-manager-info")
+    card = note.cards()[0]
+    question = card.question()
+    assert "管理者が&lt;重要&gt;な情報を受け取ったら？<br><br>A. 放置する<br>B. 管理する<br>C. 捨てる" in question
+    answer = card.answer()
+    assert "<b>正解: B. 管理する</b>" in answer
+    assert "管理者は重要な情報を管理します。" in answer
+    assert "情報セキュリティ管理者は、&lt;b&gt;重要&lt;/b&gt; &amp; 機密の情報を管理しなければならない。" in answer
+    assert "パスワードが流出した場合には、情報セキュリティ管理者に速やかに報告しなければならない。" in answer
+    assert "テスト市 テスト市情報セキュリティ対策基準 1.2 ⑥、1.1 ②" in answer
+    assert sorted(note.tags) == ["clause::1.1_②", "clause::1.2_⑥", "policy::miyako", "question",
+                                 "role::security-manager", "topic::passwords"]
+    staff_question = note_of(col, "miyako.q-password-note")
+    assert staff_question is None  # a question for everyone is in the all-staff deck only
+
+
+def test_obligation_text_with_markup_shows_literally(project, col):
+    decks = render(project(V1), "v1")
+    import_deck(col, decks["anki-security-manager.apkg"])
+    note = note_of(col, "miyako.manager-confidential")
+    assert note["Text"] == "情報セキュリティ管理者は、&lt;b&gt;重要&lt;/b&gt; &amp; 機密の情報を管理しなければならない。"
+    answer = note.cards()[0].answer()
+    assert "&lt;b&gt;重要&lt;/b&gt; &amp; 機密" in answer and "<b>重要</b>" not in answer
+    assert "テスト市 テスト市情報セキュリティ対策基準 1.2 ⑥" in answer
+
+
+def test_list_item_card_shows_its_lead_in(project, col):
+    decks = render(project(V1), "v1")
+    import_deck(col, decks["anki-all-staff.apkg"])
+    answer = note_of(col, "miyako.password-keep-secret").cards()[0].answer()
+    assert ("職員等は、パスワードに関し、次の事項を遵守しなければならない。<br>"
+            "パスワードは、他者に知られないように管理しなければならない。") in answer
+
+
+def test_same_input_gives_identical_decks(project):
+    root = project(V1)
+    first, second = render(root, "a"), render(root, "b")
+    assert {n: p.read_bytes() for n, p in first.items()} == {n: p.read_bytes() for n, p in second.items()}
+
+
+def test_next_years_decks_keep_progress_update_changed_notes_and_mark_retired_ones(project, col):
+    root = project(V1)
+    v1 = render(root, "v1")
+    for name in ("anki-all-staff.apkg", "anki-security-manager.apkg"):
+        import_deck(col, v1[name])
+
+    # Study: answer every new card (v3 scheduler), rating Easy so each becomes a review card.
+    col.decks.select(col.decks.id_for_name(ROOT_DECK))
+    answered = 0
+    while queued := col.sched.get_queued_cards(fetch_limit=1).cards:
+        card = col.get_card(queued[0].card.id)
+        card.start_timer()
+        col.sched.answer_card(col.sched.build_answer(card=card, states=queued[0].states, rating=CardAnswer.EASY))
+        answered += 1
+    assert answered == 7
+    before = {c: (ivl, due) for c, ivl, due in col.db.execute("select id, ivl, due from cards")}
+    assert all(ivl > 0 for ivl, _ in before.values())
+    revlog = col.db.scalar("select count() from revlog")
+    changed_before = note_of(col, "miyako.password-keep-secret")
+    deleted_before = note_of(col, "miyako.no-private-media")
+
+    project(V2)
+    v2 = render(root, "v2")
+    log = import_deck(col, v2["anki-all-staff.apkg"])
+    import_deck(col, v2["anki-security-manager.apkg"])
+    assert len(log.new) == 1 and log.updated
+
+    # History kept: same cards, intervals, due dates and review log.
+    assert col.db.scalar("select count() from revlog") == revlog
+    after = {c: (ivl, due) for c, ivl, due in col.db.execute("select id, ivl, due from cards")}
+    assert {c: after[c] for c in before} == before
+
+    # The changed note is updated in place.
+    changed = note_of(col, "miyako.password-keep-secret")
+    assert changed.id == changed_before.id and changed["Text"].endswith(NEW_TEXT)
+    assert changed.mod > changed_before.mod  # the later revision date
+    assert NEW_TEXT in changed.cards()[0].answer()
+
+    # The new obligation is added to the all-staff deck.
+    assert deck_of(col, "miyako.no-suspicious-mail") == f"{ROOT_DECK}::全職員共通"
+
+    # The retired obligation is still there (Anki never deletes), now marked 廃止.
+    retired = note_of(col, "miyako.lock-screen")
+    assert "retired" in retired.tags
+    assert "<div class=retired>【廃止】この義務は現行の規程から削除されました。" in retired.cards()[0].question()
+
+    # An obligation deleted from the YAML instead of retired stays as it was: learners keep studying it.
+    deleted = note_of(col, "miyako.no-private-media")
+    assert deleted is not None and deleted.id == deleted_before.id
+    assert deleted.fields == deleted_before.fields and "retired" not in deleted.tags
+    assert col.note_count() == 8
