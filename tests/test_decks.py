@@ -27,6 +27,7 @@ SOURCE_V1 = SOURCE + """\
 ④職員等は、離席時に端末をロックしなければならない。
 ⑤職員等は、私物の記録媒体を使用してはならない。
 ⑥情報セキュリティ管理者は、<b>重要</b> & 機密の情報を管理しなければならない。
+⑦職員等及び外部委託事業者は、身分証明書を着用しなければならない。
 """
 
 POLICY_V1 = POLICY + """\
@@ -34,6 +35,9 @@ POLICY_V1 = POLICY + """\
     name: 会計年度任用職員
     canonical: fixed-term-staff
     member_of: [staff]
+  - id: contractor
+    name: 外部委託事業者
+    canonical: contractor
 """
 
 CHAPTER_2 = """\
@@ -61,6 +65,13 @@ obligations:
     modality: must
     topic: passwords
     summary: 重要な情報を管理する
+  - id: miyako.wear-id-badge
+    clause: 1.2 ⑦
+    text: 職員等及び外部委託事業者は、身分証明書を着用しなければならない。
+    actors: [staff, contractor]
+    modality: must
+    topic: passwords
+    summary: 身分証明書を着用する
 """
 
 QUIZ = """\
@@ -82,7 +93,8 @@ questions:
 
 V1 = {
     "content/roles.yaml": BASE_FILES["content/roles.yaml"]
-    + "  - id: fixed-term-staff\n    name: 会計年度任用職員\n    description: 任期付き\n",
+    + "  - id: fixed-term-staff\n    name: 会計年度任用職員\n    description: 任期付き\n"
+    + "  - id: contractor\n    name: 委託先\n    description: 外部委託事業者\n",
     "content/miyako/source.txt": SOURCE_V1,
     "content/miyako/policy.yaml": POLICY_V1,
     "content/miyako/obligations/02-devices.yaml": CHAPTER_2,
@@ -98,7 +110,7 @@ V2 = {
     "content/miyako/source.txt": SOURCE_V1.replace(
         "他者に知られないように管理しなければならない。", "他者に知られないよう厳重に管理しなければならない。")
     .replace("⑤職員等は、私物の記録媒体を使用してはならない。\n", "")
-    + "⑦職員等は、不審な電子メールを開いてはならない。\n",
+    + "⑧職員等は、不審な電子メールを開いてはならない。\n",
     "content/miyako/policy.yaml": POLICY_V1.replace('revision: "2026-04-01"', 'revision: "2027-04-01"'),
     "content/miyako/obligations/01-password.yaml": CHAPTER.replace(
         "他者に知られないように管理しなければならない。", "他者に知られないよう厳重に管理しなければならない。"),
@@ -107,7 +119,7 @@ V2 = {
     .replace(CHAPTER_2[CHAPTER_2.index("  - id: miyako.no-private-media"):CHAPTER_2.index("  - id: miyako.manager")], "")
     + """\
   - id: miyako.no-suspicious-mail
-    clause: 1.2 ⑦
+    clause: 1.2 ⑧
     text: 職員等は、不審な電子メールを開いてはならない。
     actors: [staff]
     modality: must_not
@@ -202,22 +214,33 @@ def test_real_role_deck_holds_only_the_roles_own_obligations(built_site, col):
 
 # --- the small project ---------------------------------------------------------------------------
 
-def test_one_deck_for_all_staff_and_one_per_role_with_notes(project, col):
+def test_one_deck_for_all_staff_and_one_per_role_with_notes(project, tmp_path_factory):
     decks = render(project(V1), "v1")
     # 会計年度任用職員 only inherits: it uses the all-staff deck.
-    assert sorted(decks) == ["anki-all-staff.apkg", "anki-security-manager.apkg"]
-    assert import_deck(col, decks["anki-all-staff.apkg"]).new
-    assert import_deck(col, decks["anki-security-manager.apkg"]).new
-    staff, manager = f"{ROOT_DECK}::全職員共通", f"{ROOT_DECK}::情報セキュリティ管理者"
-    assert {i: deck_of(col, i) for i in (
-        "miyako.password-keep-secret", "miyako.password-report-leak", "miyako.lock-screen",
-        "miyako.no-private-media", "miyako.q-password-note", "miyako.manager-confidential", "miyako.q-manager-info",
-    )} == {
-        "miyako.password-keep-secret": staff, "miyako.password-report-leak": staff, "miyako.lock-screen": staff,
-        "miyako.no-private-media": staff, "miyako.q-password-note": staff,
-        "miyako.manager-confidential": manager, "miyako.q-manager-info": manager,
+    assert sorted(decks) == ["anki-all-staff.apkg", "anki-contractor.apkg", "anki-security-manager.apkg"]
+    ids = ["miyako.password-keep-secret", "miyako.password-report-leak", "miyako.lock-screen", "miyako.no-private-media",
+           "miyako.manager-confidential", "miyako.wear-id-badge", "miyako.q-password-note", "miyako.q-manager-info"]
+    contents = {}
+    for name, path in decks.items():
+        col = Collection(str(tmp_path_factory.mktemp("anki") / "collection.anki2"))
+        assert import_deck(col, path).new
+        contents[name] = {i: deck_of(col, i) for i in ids if note_of(col, i)}
+        assert col.card_count() == len(contents[name])
+        col.close()
+    staff = f"{ROOT_DECK}::全職員共通"
+    assert contents == {
+        "anki-all-staff.apkg": {
+            "miyako.password-keep-secret": staff, "miyako.password-report-leak": staff, "miyako.lock-screen": staff,
+            "miyako.no-private-media": staff, "miyako.wear-id-badge": staff, "miyako.q-password-note": staff,
+        },
+        # Its own duty only: the rules for all staff are in the all-staff deck, which its holder imports too.
+        "anki-security-manager.apkg": {
+            "miyako.manager-confidential": f"{ROOT_DECK}::情報セキュリティ管理者",
+            "miyako.q-manager-info": f"{ROOT_DECK}::情報セキュリティ管理者",
+        },
+        # A contractor is not one of 職員等 and imports only this deck: the duty it shares with staff is here too.
+        "anki-contractor.apkg": {"miyako.wear-id-badge": f"{ROOT_DECK}::外部委託事業者"},
     }
-    assert col.card_count() == 7
 
 
 def test_question_card_shows_choices_answer_explanation_and_cited_text(project, col):
@@ -277,7 +300,7 @@ def test_next_years_decks_keep_progress_update_changed_notes_and_mark_retired_on
         card.start_timer()
         col.sched.answer_card(col.sched.build_answer(card=card, states=queued[0].states, rating=CardAnswer.EASY))
         answered += 1
-    assert answered == 7
+    assert answered == 8
     before = {c: (ivl, due) for c, ivl, due in col.db.execute("select id, ivl, due from cards")}
     assert all(ivl > 0 for ivl, _ in before.values())
     revlog = col.db.scalar("select count() from revlog")
@@ -313,4 +336,4 @@ def test_next_years_decks_keep_progress_update_changed_notes_and_mark_retired_on
     deleted = note_of(col, "miyako.no-private-media")
     assert deleted is not None and deleted.id == deleted_before.id
     assert deleted.fields == deleted_before.fields and "retired" not in deleted.tags
-    assert col.note_count() == 8
+    assert col.note_count() == 9

@@ -30,6 +30,7 @@ import genanki
 
 from ..model import MODALITY_LABELS, Content, Obligation, Policy, Question
 from ..sources import WHITESPACE
+from ..views import memberships
 from . import Output, Settings
 
 DECK_ROOT = "情報セキュリティ研修"
@@ -171,10 +172,12 @@ def common_roles(policy: Policy) -> set[str]:
 def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
     """(file key, deck) of one policy: the all-staff deck first, then one per role with notes.
 
-    An obligation of an all-staff role is only in the all-staff deck (everyone imports it, and a
-    GUID lives in one deck of a collection). An obligation of several other roles is in each of
-    their decks under one GUID: whoever holds two such roles keeps it once, in the deck imported
-    first, with its history. A question goes to the deck of its first role, or the all-staff deck.
+    An obligation of an all-staff role is in the all-staff deck, and not in the decks of roles
+    whose holders import that deck too (members of 職員等): a GUID lives in one deck of a
+    collection. It is in the deck of an actor outside the staff (a contractor), who imports only
+    their own. An obligation of several other roles is in each of their decks under one GUID:
+    whoever holds two such roles keeps it once, in the deck imported first, with its history.
+    A question goes to the deck of its first role, or the all-staff deck.
     """
     common = common_roles(policy)
     obligations = sorted(policy.obligations, key=lambda o: (o.retired, o.source_line))
@@ -183,7 +186,8 @@ def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[st
         if key == ALL_STAFF:
             mine = [o for o in obligations if common & set(o.actors)]
         else:
-            mine = [o for o in obligations if key in o.actors and not common & set(o.actors)]
+            staff_member = any(m.id in common for m in memberships(policy, policy.role(key)))
+            mine = [o for o in obligations if key in o.actors and not (staff_member and common & set(o.actors))]
         notes = [obligation_note(policy, o) for o in mine]
         for q in questions:
             home = q.roles[0] if q.roles and q.roles[0] not in common else ALL_STAFF
