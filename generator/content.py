@@ -18,6 +18,7 @@ from .model import (
     POLICY_IDS, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
     Question, Role, SourceGap, Table, Topic,
 )
+from .questions import check as check_generated, generate
 from .records import RecordBuilder
 from .sources import QuotePlacer, SourceText, squeeze
 from .yamlfile import LocatedDict, LocatedList, load_yaml
@@ -55,6 +56,9 @@ def load_with_sources(root: Path) -> tuple[Content, dict[str, SourceText]]:
     policies = [p for p in policies if p is not None]
     questions = loader.questions([p.policy for p in policies])
     loader.check_unique_ids([p.policy for p in policies], questions)
+    if not problems:  # generated questions rest on valid obligations
+        for p in policies:
+            problems.extend(check_generated(generate(p.policy), [q for q in questions if q.policy == p.policy.id]))
     problems.raise_if_any()
     content = Content(tuple(roles), tuple(topics), tuple(p.policy for p in policies), tuple(questions))
     return content, {p.policy.id: p.source for p in policies}

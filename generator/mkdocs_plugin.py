@@ -36,6 +36,10 @@ class HandbookConfig(Config):
     for a municipality's own site."""
     root = c.Optional(c.Type(str))
     """Project folder holding content/ and quizzes/; defaults to the folder of mkdocs.yml."""
+    quiz_questions = c.Type(int, default=20)
+    """Questions drawn for one exam of the browser quiz."""
+    quiz_pass_mark = c.Type(int, default=80)
+    """Percentage of right answers needed to pass the exam (0–100)."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -51,11 +55,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         missing = [p for p in self.config.policies if p not in {q.id for q in self.content.policies}]
         if missing:
             raise PluginError(f"mkdocs.yml の policies にある「{'、'.join(missing)}」の内容がありません。")
+        if self.config.quiz_questions < 1 or not 0 <= self.config.quiz_pass_mark <= 100:
+            raise PluginError("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
         return config
 
     def on_files(self, files: Files, config) -> Files:
         chosen = self.config.policies or [p.id for p in self.content.policies]
-        settings = Settings(tuple(chosen))
+        settings = Settings(tuple(chosen), self.config.quiz_questions, self.config.quiz_pass_mark)
         for output in render_all(self.content, settings):
             files.append(File.generated(config, output.path, content=output.data))
         return files

@@ -20,6 +20,10 @@ class Settings:
 
     policies: tuple[str, ...]
     """Policy ids to publish (the portal holds all three; a municipality deploys one)."""
+    quiz_questions: int = 20
+    """Questions drawn for one exam (``quiz_questions`` in mkdocs.yml); fewer when the role has fewer."""
+    quiz_pass_mark: int = 80
+    """Percentage of right answers needed to pass the exam (``quiz_pass_mark`` in mkdocs.yml)."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,9 @@ def renderers() -> list[Renderer]:
     from .checklists import ChecklistRenderer
     from .decks import DeckRenderer
     from .pages import PageRenderer
+    from .quiz import QuizRenderer
 
-    return [PageRenderer(), ChecklistRenderer(), DeckRenderer()]
+    return [PageRenderer(), ChecklistRenderer(), DeckRenderer(), QuizRenderer()]
 
 
 def render_all(content: Content, settings: Settings) -> list[Output]:

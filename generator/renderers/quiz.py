@@ -1,0 +1,62 @@
+"""The browser quiz: per policy one data file ``<prefix>quiz/bank.js``, per role a page
+``<prefix>quiz/<role>.md`` that loads it and ``assets/quiz.js``.
+
+The data is a script that defines a global rather than JSON fetched at run time, so the quiz works
+from a file share (``file://``) as well as from a web server. The answers are in the data: it is a
+self-study quiz, and the page's tests read them from there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from ..anchors import clause_anchor
+from ..model import Content, Policy, Question
+from ..questions import KIND_LABELS, bank, kind_of, pool
+from ..views import memberships
+from . import Output, Settings
+from .templating import environment
+
+BANK_GLOBAL = "HANDBOOK_QUIZ"
+"""The global object of ``bank.js``: ``window.HANDBOOK_QUIZ[<policy id>] = {...}``."""
+
+
+def bank_script(policy: Policy, questions: list[Question]) -> str:
+    """``bank.js``: the policy's questions as a JavaScript object literal (JSON, sorted keys)."""
+    obligations = {o.id: o for o in policy.obligations}
+    items = []
+    for q in questions:
+        clause = obligations[q.cites[0]].clause
+        items.append({
+            "id": q.id, "kind": kind_of(q), "kindLabel": KIND_LABELS[kind_of(q)], "question": q.question,
+            "choices": list(q.choices), "answer": q.answer, "explanation": q.explanation,
+            "cites": list(q.cites), "roles": list(q.roles), "clause": clause, "anchor": clause_anchor(clause),
+        })
+    data = {"policy": policy.id, "municipality": policy.municipality, "revision": policy.revision, "questions": items}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (f"// 生成ファイル（handbook）: {policy.municipality}のクイズ問題。編集しないでください。\n"
+            f"window.{BANK_GLOBAL} = window.{BANK_GLOBAL} || {{}};\n"
+            f"window.{BANK_GLOBAL}[{json.dumps(policy.id)}] = {text};\n")
+
+
+class QuizRenderer:
+    def render(self, content: Content, settings: Settings) -> Iterable[Output]:
+        template = environment().get_template("quiz.md.j2")
+        for pid in settings.policies:
+            policy = content.policy(pid)
+            prefix = f"{policy.id}/" if len(settings.policies) > 1 else ""
+            questions = bank(content, policy)
+            yield Output(f"{prefix}quiz/bank.js", bank_script(policy, questions))
+            # The page is served at <prefix>quiz/<role>/; assets are at the site root.
+            site_root = "../" * (prefix.count("/") + 2)
+            docs_root = "../" * (prefix.count("/") + 1)  # Markdown links resolve from the .md file
+            for role in policy.roles:
+                count = len(pool(questions, policy, role))
+                if not count:
+                    continue
+                yield Output(f"{prefix}quiz/{role.id}.md", template.render(
+                    policy=policy, role=role, count=count, settings=settings, site_root=site_root, docs_root=docs_root,
+                    roles=" ".join([role.id, *(m.id for m in memberships(policy, role))]),
+                    members=memberships(policy, role)))
