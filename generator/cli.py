@@ -109,10 +109,11 @@ def cmd_schema(root: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_checklist(root: Path, args: argparse.Namespace) -> int:
-    from .collect import collect, read_units, write_report
+    from .collect import check_report_folder, collect, read_units, write_report
     from .content import load_content
     from .errors import display_path
 
+    check_report_folder(args.out, root, args.date)
     content = load_content(root)
     units = read_units(args.units) if args.units else None
     result = collect(content, args.files, units)

@@ -356,12 +356,9 @@ def report_xlsx(collection: Collection, date: str = "") -> bytes:
     return workbook_bytes(wb)
 
 
-def write_report(collection: Collection, out: Path, root: Path, date: str = "") -> list[Path]:
-    """Write ``checklist-report.html`` and ``.xlsx`` into ``out``; return their paths.
-
-    The report names units and inspectors: it is refused inside the project's site/ or dist/,
-    which are published. ``date`` (YYYY-MM-DD, optional) is printed as the day of the roll-up.
-    """
+def check_report_folder(out: Path, root: Path, date: str = "") -> None:
+    """The report names units and inspectors: refuse the project's site/ and dist/, which are
+    published. ``date`` (optional) must be YYYY-MM-DD."""
     if date:
         try:
             datetime.date.fromisoformat(date)
@@ -370,6 +367,11 @@ def write_report(collection: Collection, out: Path, root: Path, date: str = "") 
     for published in ("site", "dist"):
         if out.resolve().is_relative_to((root / published).resolve()):
             raise HandbookError(f"{display_path(out)}: 報告には所属名や点検者名が入るため、公開する {published}/ には書き出せません。")
+
+
+def write_report(collection: Collection, out: Path, root: Path, date: str = "") -> list[Path]:
+    """Write ``checklist-report.html`` and ``.xlsx`` into ``out``; return their paths."""
+    check_report_folder(out, root, date)
     out.mkdir(parents=True, exist_ok=True)
     html, xlsx = out / f"{REPORT_NAME}.html", out / f"{REPORT_NAME}.xlsx"
     html.write_text(report_html(collection, date), encoding="utf-8")
