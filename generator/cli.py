@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     collect.add_argument("--out", type=Path, default=Path("reports"), help="報告の書き出し先（既定: reports/。サイトには入れません）")
     collect.add_argument("--date", default="", help="報告に載せる集計日（例: 2026-06-30）")
 
+    quiz = sub.add_parser("quiz", help="ブラウザのクイズを扱う")
+    quiz_sub = quiz.add_subparsers(dest="quiz_command", required=True, metavar="操作")
+    quiz_sub.add_parser("stats", help="問題数を規程・種類・役割ごとに表示する")
+
     clean = sub.add_parser("clean-source", help="PDF から抜き出した原文の改行をつなぎ、ページ番号を除く")
     clean.add_argument("seed", type=Path, help="元のテキストファイル")
 
@@ -128,6 +132,19 @@ def cmd_checklist(root: Path, args: argparse.Namespace) -> int:
     return 1 if result.rejected else 0
 
 
+def cmd_quiz(root: Path, args: argparse.Namespace) -> int:
+    from .content import load_content
+    from .questions import KIND_LABELS, stats
+
+    for s in stats(load_content(root)):
+        print(f"{s.policy.municipality}（{s.policy.id}）: {s.total} 問")
+        print("  種類別: " + "、".join(f"{KIND_LABELS[k]} {n}" for k, n in s.by_kind.items()))
+        print("  役割別（練習・試験の出題範囲）:")
+        for role, count in s.by_role:
+            print(f"    {role.name}（{role.id}）: {count} 問" if count else f"    {role.name}（{role.id}）: 問題なし（ページを作りません）")
+    return 0
+
+
 def cmd_clean_source(root: Path, args: argparse.Namespace) -> int:
     from .sources import clean_pdf_text
 
@@ -142,4 +159,5 @@ COMMANDS = {
     "schema": cmd_schema,
     "clean-source": cmd_clean_source,
     "checklist": cmd_checklist,
+    "quiz": cmd_quiz,
 }

@@ -144,15 +144,31 @@ def pool(questions: Iterable[Question], policy: Policy, role: LocalRole) -> list
     return [q for q in questions if not q.roles or wanted & set(q.roles)]
 
 
-def stats(content: Content) -> list[tuple[str, str, Counter]]:
-    """Per policy: (policy id, 'kind' or a role id, counts) for ``handbook quiz stats``."""
-    rows = []
+@dataclass(frozen=True)
+class BankStats:
+    """How many questions a policy's quiz has, by kind and by role (``handbook quiz stats``)."""
+
+    policy: Policy
+    by_kind: dict[str, int]
+    """Questions of each kind, in the order of ``KIND_LABELS``; kinds without questions left out."""
+    by_role: list[tuple[LocalRole, int]]
+    """Size of each role's pool (its practice and exam questions), in the order of policy.yaml."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def stats(content: Content) -> list[BankStats]:
+    result = []
     for policy in content.policies:
         questions = bank(content, policy)
-        rows.append((policy.id, "", Counter(kind_of(q) for q in questions)))
-        for role in policy.roles:
-            rows.append((policy.id, role.id, Counter(kind_of(q) for q in pool(questions, policy, role))))
-    return rows
+        kinds = Counter(kind_of(q) for q in questions)
+        result.append(BankStats(
+            policy, {k: kinds[k] for k in KIND_LABELS if kinds[k]},
+            [(role, len(pool(questions, policy, role))) for role in policy.roles],
+        ))
+    return result
 
 
 # --- generation ------------------------------------------------------------------------------
@@ -214,7 +230,7 @@ class _Generator:
         qid = f"{o.id}.{kind}"
         choices = list(fixed_order) or sorted([answer, *distractors], key=lambda c: _hash(qid, c))
         quote = f"{o.lead_in}{o.text}"
-        explanation = f"正解は「{answer}」です。根拠（{o.clause}）：「{quote}」"
+        explanation = f"{self.policy.municipality}の規程 {o.clause} に「{quote}」と定められています。"
         return GeneratedQuestion(
             id=qid, question=question, choices=tuple(choices), answer=choices.index(answer),
             explanation=explanation, cites=(o.id,), roles=o.actors, policy=self.policy.id,
