@@ -1,16 +1,20 @@
-"""Site pages: per policy a home page, role pages, topic pages, the original text, glossary."""
+"""Site pages: the portal, and per policy a home page, role pages, topic pages, the original text,
+the classification tables and the glossary."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import jinja2
 
 from ..anchors import clause_anchor
-from ..model import Content, Policy
-from ..views import by_topic, role_rules
+from ..model import Content, Obligation, Policy, SourceGap, Topic
+from ..sources import squeeze
+from ..views import RoleRules, by_topic, role_rules
 from . import Output, Settings
-from .templating import environment
+from .templating import environment, root_of
 
 
 class PageRenderer:
@@ -18,37 +22,151 @@ class PageRenderer:
         env = environment()
         policies = [content.policy(p) for p in settings.policies]
         if len(policies) > 1:
-            yield Output("index.md", env.get_template("portal.md.j2").render(policies=policies))
+            yield Output("index.md", env.get_template("portal.md.j2").render(policies=policies, root=""))
         for policy in policies:
             prefix = f"{policy.id}/" if len(policies) > 1 else ""
-            yield from self.policy_pages(env, content, policy, prefix)
+            yield from PolicyPages(env, content, policy, prefix).render()
 
-    def policy_pages(self, env: jinja2.Environment, content: Content, policy: Policy, prefix: str) -> Iterable[Output]:
-        rules = [role_rules(policy, role) for role in policy.roles]
-        yield Output(f"{prefix}index.md", env.get_template("policy_home.md.j2").render(
-            policy=policy, rules=rules, content=content))
+
+@dataclass
+class PolicyPages:
+    """The pages of one policy, under ``prefix`` (``miyako/`` in the portal, empty on its own)."""
+
+    env: jinja2.Environment
+    content: Content
+    policy: Policy
+    prefix: str
+
+    def page(self, path: str, template: str, **context) -> Output:
+        path = self.prefix + path
+        text = self.env.get_template(template).render(
+            policy=self.policy, content=self.content, root=root_of(path), **context)
+        return Output(path, text)
+
+    def render(self) -> Iterable[Output]:
+        rules = [role_rules(self.policy, role) for role in self.policy.roles]
+        topics = topics_of(self.content, self.policy)
+        yield self.page("index.md", "policy_home.md.j2", rules=rules, topics=topics)
         for r in rules:
-            yield Output(f"{prefix}roles/{r.role.id}.md", env.get_template("role.md.j2").render(
-                policy=policy, rules=r, by_topic=lambda obs: by_topic(content, obs), content=content))
-        yield Output(f"{prefix}source.md", env.get_template("source.md.j2").render(
-            policy=policy, paragraphs=source_paragraphs(content, policy)))
+            yield self.page(f"roles/{r.role.id}.md", "role.md.j2", rules=r, decks=decks_of(r),
+                            by_topic=lambda obs: by_topic(self.content, obs))
+        yield self.page("topics/index.md", "topics.md.j2", topics=topics)
+        for topic, obligations in topics:
+            yield self.page(f"topics/{topic.id}.md", "topic.md.j2", topic=topic,
+                            by_actor=by_actor(self.policy, obligations))
+        yield self.page("source.md", "source.md.j2", paragraphs=source_paragraphs(self.policy))
+        if self.policy.tables:
+            yield self.page("tables.md", "tables.md.j2")
+        if self.policy.glossary:
+            yield self.page("glossary.md", "glossary.md.j2")
 
 
-def source_paragraphs(content: Content, policy: Policy) -> list[dict]:
-    """The original text, one entry per line, with the obligations that start in each line
-    and the clause anchors placed there (each anchor once, at its first paragraph)."""
-    starting: dict[int, list] = {}
-    for o in policy.obligations:
+def live(policy: Policy) -> list[Obligation]:
+    return [o for o in policy.obligations if not o.retired]
+
+
+def topics_of(content: Content, policy: Policy) -> list[tuple[Topic, list[Obligation]]]:
+    """The topics that have obligations in this policy, in the order of ``topics.yaml``."""
+    return by_topic(content, tuple(live(policy)))
+
+
+def by_actor(policy: Policy, obligations: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
+    """Obligations grouped under their first actor's name, roles in the order of policy.yaml."""
+    order = {r.id: i for i, r in enumerate(policy.roles)}
+    groups: dict[str, list[Obligation]] = {}
+    for o in obligations:
+        groups.setdefault(o.actors[0], []).append(o)
+    return [(policy.role(r).name, groups[r]) for r in sorted(groups, key=order.__getitem__)]
+
+
+def decks_of(rules: RoleRules) -> list[str]:
+    """File names of the Anki decks a holder of the role imports: its own, then the all-staff deck."""
+    names = [f"anki-{rules.role.id}.apkg"] if rules.own and rules.role.canonical != "all-staff" else []
+    if rules.role.canonical == "all-staff" or any(m.canonical == "all-staff" for m, _ in rules.inherited):
+        names.append("anki-all-staff.apkg")
+    return names
+
+
+def source_paragraphs(policy: Policy) -> list[dict]:
+    """The original text, one entry per line: the obligations that start in it, the clause anchors
+    placed there and the source gaps right after it."""
+    starting: dict[int, list[Obligation]] = {}
+    for o in live(policy):
         starting.setdefault(o.source_line, []).append(o)
-    placed: set[str] = set()
-    paragraphs = []
-    for number, line in enumerate(policy.source_lines, start=1):
-        obligations = starting.get(number, [])
-        anchors = []
-        for o in obligations:
-            anchor = clause_anchor(o.clause)
-            if anchor not in placed:
-                placed.add(anchor)
-                anchors.append(anchor)
-        paragraphs.append({"number": number, "text": line, "obligations": obligations, "anchors": anchors})
-    return paragraphs
+    gaps_after = _gaps_by_line(policy)
+    anchors_at: dict[int, list[str]] = {}
+    for anchor, number in sorted(clause_lines(policy, gaps_after).items()):
+        anchors_at.setdefault(number, []).append(anchor)
+    return [
+        {"number": number, "text": line, "obligations": starting.get(number, []),
+         "anchors": anchors_at.get(number, []), "gaps": gaps_after.get(number, [])}
+        for number, line in enumerate(policy.source_lines, start=1)
+    ]
+
+
+_LAST_PART = re.compile(r"(-[^-]+|第[0-9]+[項号]|[ア-ン])$")
+
+
+def clause_lines(policy: Policy, gaps_after: dict[int, list[tuple[int, SourceGap]]]) -> dict[str, int]:
+    """The source line of every clause anchor the pages link to: where its first obligation or
+    non-obligation sentence is; for a clause quoted by neither (a role's, a glossary term's or a
+    table's clause) where its first sub-clause is, or else its parent clause."""
+    lines: dict[str, int] = {}
+
+    def place(anchor: str, number: int) -> None:
+        lines[anchor] = min(number, lines.get(anchor, number))
+
+    for o in live(policy):
+        place(clause_anchor(o.clause), o.source_line)
+    squeezed = [squeeze(line) for line in policy.source_lines]
+    for n in (n for c in policy.chapters for n in c.not_obligations):
+        number = _line_of(squeezed, n.text)
+        if n.clause and number:
+            place(clause_anchor(n.clause), number)
+    for number, gaps in gaps_after.items():
+        for _, gap in gaps:
+            lines.setdefault(clause_anchor(gap.clause), number)
+    for term in policy.glossary:  # a definition quoted from the text marks its own clause
+        number = None
+        if term.verbatim and term.clause:
+            number = _line_of(squeezed, term.definition) or next(
+                (i for i, line in enumerate(squeezed, start=1) if re.match(r"[（(][0-9０-９]+[)）]" + re.escape(term.term), line)), None)
+        if number and clause_anchor(term.clause) not in lines:
+            lines[clause_anchor(term.clause)] = number
+    referenced = [r.clause for r in policy.roles] + [g.clause for g in policy.glossary] + [t.clause for t in policy.tables]
+    known = dict(lines)
+    for clause in {c for c in referenced if c and clause_anchor(c) not in known}:
+        anchor = clause_anchor(clause)
+        children = [line for a, line in known.items() if a.startswith(anchor) and a[len(anchor):len(anchor) + 1] in ("-", "第")]
+        parent = anchor
+        while not children and _LAST_PART.search(parent) and parent not in known:
+            parent = _LAST_PART.sub("", parent)
+        heading = next((i for i, line in enumerate(squeezed, start=1) if line.startswith(squeeze(clause))), None)
+        if children:
+            lines[anchor] = min(children)
+        elif heading:
+            lines[anchor] = heading
+        elif parent in known:
+            lines[anchor] = known[parent]
+    return lines
+
+
+def _line_of(squeezed_lines: list[str], text: str) -> int | None:
+    """The first source line holding the start of ``text``."""
+    start = squeeze(text)[:20]
+    return next((i for i, line in enumerate(squeezed_lines, start=1) if start in line), None)
+
+
+def _gaps_by_line(policy: Policy) -> dict[int, list[tuple[int, SourceGap]]]:
+    """Each gap (numbered from 1) under the source line holding its ``after`` quote (the loader
+    checked that it exists)."""
+    result: dict[int, list[tuple[int, SourceGap]]] = {}
+    squeezed = [squeeze(line) for line in policy.source_lines]
+    for index, gap in enumerate(policy.gaps, start=1):
+        if not gap.after:
+            continue
+        quote = squeeze(gap.after)
+        number = next((i for i, line in enumerate(squeezed, start=1) if quote in line), None)
+        if number is not None:
+            result.setdefault(number, []).append((index, gap))
+    return result
