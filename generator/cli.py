@@ -141,7 +141,7 @@ def cmd_quiz(root: Path, args: argparse.Namespace) -> int:
         print("  種類別: " + "、".join(f"{KIND_LABELS[k]} {n}" for k, n in s.by_kind.items()))
         print("  役割別（練習・試験の出題範囲）:")
         for role, count in s.by_role:
-            print(f"    {role.name}（{role.id}）: {count} 問" if count else f"    {role.name}（{role.id}）: 問題なし（ページを作りません）")
+            print(f"    {role.name}（{role.id}）: {count} 問")
     return 0
 
 

@@ -238,6 +238,25 @@ def test_pool_of_a_role_holds_its_own_the_all_staff_and_the_authored_questions(p
     assert ciso == {"miyako.q-leak"}  # only the authored question for everyone
 
 
+def test_quiz_pages_and_bank_follow_the_settings(small):
+    from generator.renderers import Settings
+    from generator.renderers.quiz import QuizRenderer
+
+    outputs = {o.path: o.data for o in QuizRenderer().render(small, Settings(("miyako",), 5, 60))}
+    assert sorted(outputs) == ["quiz/bank.js", "quiz/ciso.md", "quiz/contractor.md", "quiz/security-manager.md",
+                               "quiz/staff.md", "quiz/system-admin.md"]
+    staff = outputs["quiz/staff.md"]
+    assert 'data-exam-size="5" data-pass-mark="60"' in staff and 'data-roles="staff"' in staff
+    assert '<script src="../bank.js"></script>' in staff and '<script src="../../assets/quiz.js"></script>' in staff
+    assert 'data-roles="system-admin staff"' in outputs["quiz/system-admin.md"]
+    # a role without questions still gets its page (role pages link to it), without the quiz
+    assert "テスト市の規程には、外部委託事業者の名前で定められた問題がまだありません。" in outputs["quiz/contractor.md"]
+    assert "hb-quiz" not in outputs["quiz/contractor.md"]
+    assert outputs["quiz/bank.js"].startswith("// 生成ファイル（handbook）: テスト市のクイズ問題。編集しないでください。\n"
+                                             "window.HANDBOOK_QUIZ = window.HANDBOOK_QUIZ || {};\n"
+                                             'window.HANDBOOK_QUIZ["miyako"] = {')
+
+
 # --- validation messages ------------------------------------------------------------------------
 
 

@@ -54,8 +54,6 @@ class QuizRenderer:
             docs_root = "../" * (prefix.count("/") + 1)  # Markdown links resolve from the .md file
             for role in policy.roles:
                 count = len(pool(questions, policy, role))
-                if not count:
-                    continue
                 yield Output(f"{prefix}quiz/{role.id}.md", template.render(
                     policy=policy, role=role, count=count, settings=settings, site_root=site_root, docs_root=docs_root,
                     roles=" ".join([role.id, *(m.id for m in memberships(policy, role))]),
