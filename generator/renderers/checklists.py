@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..model import Content, Obligation, Policy
 from ..views import by_topic, role_rules
 from . import Output, Settings
-from .templating import environment
+from .templating import environment, root_of
 
 STATUSES = ("実施", "一部実施", "未実施", "該当なし")
 """Answers of a checklist row (after OpenControl's implementation status)."""
@@ -223,11 +223,9 @@ def checklist_page(content: Content, policy: Policy, role_id: str, prefix: str) 
     role = policy.role(role_id)
     rows = checklist_rows(content, policy, role_id)
     groups = [(topic, [(n, o) for n, o, _ in group]) for topic, group in groupby(rows, key=lambda row: row[2])]
-    # The page is served at <prefix>checklists/<role>/; downloads are at the site root.
-    site_root = "../" * (prefix.count("/") + 2)
     return environment().get_template("checklist.md.j2").render(
         policy=policy, role=role, groups=groups, count=len(rows), statuses=STATUSES,
-        download=f"{site_root}downloads/{policy.id}/checklist-{role.id}")
+        download=f"{root_of(f'{prefix}checklists/{role.id}.md')}downloads/{policy.id}/checklist-{role.id}")
 
 
 class ChecklistRenderer:
