@@ -103,12 +103,13 @@ V1 = {
 
 # Version 2: one text changed, one obligation retired (kept in the YAML, marked), one deleted from
 # the YAML outright (what the README tells editors not to do), one added; a later revision.
-# The retired sentence stays in source.txt: validation still requires every obligation's text there.
+# The revised source no longer has the retired or the deleted sentence.
 NEW_TEXT = "パスワードは、他者に知られないよう厳重に管理しなければならない。"
 V2 = {
     **V1,
     "content/miyako/source.txt": SOURCE_V1.replace(
         "他者に知られないように管理しなければならない。", "他者に知られないよう厳重に管理しなければならない。")
+    .replace("④職員等は、離席時に端末をロックしなければならない。\n", "")
     .replace("⑤職員等は、私物の記録媒体を使用してはならない。\n", "")
     + "⑧職員等は、不審な電子メールを開いてはならない。\n",
     "content/miyako/policy.yaml": POLICY_V1.replace('revision: "2026-04-01"', 'revision: "2027-04-01"'),

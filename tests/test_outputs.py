@@ -15,7 +15,7 @@ def test_staff_role_page_lists_obligations_with_clauses(built_site):
     html = (built_site / "site" / "miyako" / "roles" / "staff" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ja"' in html
     assert "パスワードは、他者に知られないように管理しなければならない。" in html
-    assert 'href="../../source/#c-5-4-3-1">5.4 (３) ①</a>' in html
+    assert 'href="../../source/#c-5-4-3-1" title="原文の該当箇所">5.4 (３) ①</a>' in html
     assert 'id="miyako--password-keep-secret"' in html
 
 

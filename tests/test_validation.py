@@ -35,7 +35,7 @@ def test_every_problem_is_reported_with_file_and_line(project, capsys):
         f"{CHAPTER_PATH}:7: text が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「パスワードは、他人に知られないように管理しなければならない。」",
         f"{CHAPTER_PATH}:8: 義務「miyako.password-keep-secret」の actors にある「nobody」はテスト市の役割にありません。",
         f"{CHAPTER_PATH}:20: 義務「miyako.password-report-leak」の deadline「直ちに」が text（または lead_in）にありません。本文の語句をそのまま書いてください。",
-        f"{CHAPTER_PATH}:22: 不明な項目「colour」があります（使える項目: id, clause, text, actors, modality, topic, summary, lead_in, when, deadline, frequency, approver, report_to, exception, forms, retired）。",
+        f"{CHAPTER_PATH}:22: 不明な項目「colour」があります（使える項目: id, clause, text, actors, modality, topic, summary, lead_in, when, deadline, frequency, approver, report_to, applies_to, exception, forms, retired）。",
         "4 件の問題があります。何も書き出していません。",
     ]
 
@@ -102,3 +102,21 @@ def test_failed_build_leaves_previous_site_untouched(project, capsys):
     assert err[0] == f"{CHAPTER_PATH}:9: 「modality」の値「perhaps」は使えません（使える値: must, must_not, may, should, shall）。"
     assert page.read_bytes() == before
     assert not list(root.glob(".build-*"))
+
+
+def test_a_retired_obligation_may_quote_text_the_revised_source_no_longer_has(project, capsys):
+    retired = CHAPTER.replace(
+        "    summary: パスワードを他人に知られないようにする\n",
+        "    summary: パスワードを他人に知られないようにする\n    retired: true\n",
+    ).replace("text: パスワードは、他者に知られないように管理しなければならない。",
+              "text: パスワードは、旧規程の文言で管理しなければならない。")
+    project({CHAPTER_PATH: retired})
+    status, out, err = run(capsys)
+    assert (status, err) == (0, [])
+
+
+def test_applies_to_must_name_a_role_the_text_names(project, capsys):
+    project({CHAPTER_PATH: CHAPTER.replace("    report_to: [security-manager]\n",
+                                           "    report_to: [security-manager]\n    applies_to: [staff]\n")})
+    status, out, err = run(capsys)
+    assert err[0] == f"{CHAPTER_PATH}:22: 義務「miyako.password-report-leak」の applies_to「staff」は text（または lead_in）で名指しされていません。"

@@ -169,8 +169,9 @@ def common_roles(policy: Policy) -> set[str]:
     }
 
 
-def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
-    """(file key, deck) of one policy: the all-staff deck first, then one per role with notes.
+def deck_contents(policy: Policy, questions: list[Question]) -> list[tuple[str, str, list[Obligation], list[Question]]]:
+    """(file key, audience, obligations, questions) of each deck of one policy that has notes:
+    the all-staff deck first, then one per role.
 
     An obligation of an all-staff role is in the all-staff deck, and not in the decks of roles
     whose holders import that deck too (members of 職員等): a GUID lives in one deck of a
@@ -182,19 +183,35 @@ def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[st
     common = common_roles(policy)
     obligations = sorted(policy.obligations, key=lambda o: (o.retired, o.source_line))
     audiences = [(ALL_STAFF, ALL_STAFF_NAME)] + [(r.id, r.name) for r in policy.roles if r.id not in common]
+    result = []
     for key, audience in audiences:
         if key == ALL_STAFF:
             mine = [o for o in obligations if common & set(o.actors)]
         else:
             staff_member = any(m.id in common for m in memberships(policy, policy.role(key)))
             mine = [o for o in obligations if key in o.actors and not (staff_member and common & set(o.actors))]
-        notes = [obligation_note(policy, o) for o in mine]
-        for q in questions:
-            home = q.roles[0] if q.roles and q.roles[0] not in common else ALL_STAFF
-            if home == key:
-                notes.append(question_note(policy, q, q.roles or tuple(sorted(common))))
-        if not notes:
-            continue
+        asked = [q for q in questions if (q.roles[0] if q.roles and q.roles[0] not in common else ALL_STAFF) == key]
+        if mine or asked:
+            result.append((key, audience, mine, asked))
+    return result
+
+
+def decks_for_role(policy: Policy, questions: list[Question], role_id: str) -> list[str]:
+    """File names of the decks a holder of the role imports: its own deck, then the all-staff
+    deck if the role is one of the staff."""
+    keys = {key for key, *_ in deck_contents(policy, questions)}
+    common = common_roles(policy)
+    staff = role_id in common or any(m.id in common for m in memberships(policy, policy.role(role_id)))
+    wanted = ([role_id] if role_id in keys else []) + ([ALL_STAFF] if staff and ALL_STAFF in keys else [])
+    return [f"anki-{key}.apkg" for key in wanted]
+
+
+def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
+    """(file key, deck) of one policy, as :func:`deck_contents` selects them."""
+    common = common_roles(policy)
+    for key, audience, obligations, asked in deck_contents(policy, questions):
+        notes = [obligation_note(policy, o) for o in obligations]
+        notes += [question_note(policy, q, q.roles or tuple(sorted(common))) for q in asked]
         name = deck_name(policy, audience)
         deck = genanki.Deck(deck_id(name), name)
         for index, note in enumerate(notes):

@@ -12,8 +12,9 @@ import jinja2
 from ..anchors import clause_anchor
 from ..model import Content, Obligation, Policy, SourceGap, Topic
 from ..sources import squeeze
-from ..views import RoleRules, by_topic, role_rules
+from ..views import by_topic, role_rules
 from . import Output, Settings
+from .decks import decks_for_role
 from .templating import environment, root_of
 
 
@@ -45,10 +46,11 @@ class PolicyPages:
 
     def render(self) -> Iterable[Output]:
         rules = [role_rules(self.policy, role) for role in self.policy.roles]
+        questions = [q for q in self.content.questions if q.policy == self.policy.id]
         topics = topics_of(self.content, self.policy)
         yield self.page("index.md", "policy_home.md.j2", rules=rules, topics=topics)
         for r in rules:
-            yield self.page(f"roles/{r.role.id}.md", "role.md.j2", rules=r, decks=decks_of(r),
+            yield self.page(f"roles/{r.role.id}.md", "role.md.j2", rules=r, decks=decks_for_role(self.policy, questions, r.role.id),
                             by_topic=lambda obs: by_topic(self.content, obs))
         yield self.page("topics/index.md", "topics.md.j2", topics=topics)
         for topic, obligations in topics:
@@ -77,14 +79,6 @@ def by_actor(policy: Policy, obligations: list[Obligation]) -> list[tuple[str, l
     for o in obligations:
         groups.setdefault(o.actors[0], []).append(o)
     return [(policy.role(r).name, groups[r]) for r in sorted(groups, key=order.__getitem__)]
-
-
-def decks_of(rules: RoleRules) -> list[str]:
-    """File names of the Anki decks a holder of the role imports: its own, then the all-staff deck."""
-    names = [f"anki-{rules.role.id}.apkg"] if rules.own and rules.role.canonical != "all-staff" else []
-    if rules.role.canonical == "all-staff" or any(m.canonical == "all-staff" for m, _ in rules.inherited):
-        names.append("anki-all-staff.apkg")
-    return names
 
 
 def source_paragraphs(policy: Policy) -> list[dict]:
