@@ -6,7 +6,7 @@ distractor is a real value of the same policy that is known to be wrong for this
 
 - ``actor``: who must do this. Distractors are roles that are not actors and do not inherit the
   duty through ``member_of`` (a section head is also 職員等, so it is never a wrong answer to a
-  rule for 職員等).
+  rule for 職員等), nor held by the same person as the answer (充て職).
 - ``approver`` / ``report_to``: whose approval is needed, to whom one reports. Distractors are
   roles that are not approvers (receivers) of this obligation.
 - ``deadline`` / ``frequency``: by when, how often. Values are grouped by meaning (直ちに, 速やかに,
@@ -187,6 +187,11 @@ def _groups(value: str, groups: tuple[tuple[str, tuple[str, ...]], ...]) -> froz
     return frozenset(name for name, words in groups if any(w in normal for w in words))
 
 
+def _same_holder(a: LocalRole, b: LocalRole) -> bool:
+    """Whether one person may hold both roles (充て職): a wrong answer must not be the same person."""
+    return bool(a.held_by and a.held_by == b.held_by) or a.held_by in _names(b) or b.held_by in _names(a)
+
+
 def _names(role: LocalRole) -> list[str]:
     """The ways the text may name a role, longest first."""
     return sorted({n for n in (role.name, *role.aliases, role.held_by) if n}, key=len, reverse=True)
@@ -253,7 +258,8 @@ class _Generator:
         role = next((r for r in roles if self.named(r)), None)
         if role is None:  # the text does not name any of them: nothing to build on
             return
-        others = [r for r in self.policy.roles if r.id not in not_distractors]
+        others = [r for r in self.policy.roles
+                  if r.id not in not_distractors and not any(_same_holder(r, a) for a in roles)]
         if self.in_summary(_names(role)):
             yield from self.cloze(self.named(role), [self.named(r) or r.name for r in others], {
                 n for r in self.policy.roles for n in _names(r)})

@@ -14,7 +14,7 @@ from generator.completion import CompletionRecord, RecordError, checksum, parse_
 from generator.content import load_content
 from generator.errors import Problem
 from generator.questions import (
-    DEADLINE_GROUPS, FREQUENCY_GROUPS, KIND_LABELS, TRUE_FALSE, _groups, bank, check, generate, kind_of, pool,
+    DEADLINE_GROUPS, FREQUENCY_GROUPS, KIND_LABELS, TRUE_FALSE, _groups, _same_holder, bank, check, generate, kind_of, pool,
 )
 from generator.sources import squeeze
 from generator.views import memberships
@@ -333,6 +333,7 @@ def test_every_real_answer_is_in_the_obligation_and_every_distractor_is_real_and
                 assert names[answer].id in right, q.id
                 for d in distractors:
                     assert names[d].id not in right, q.id
+                    assert not _same_holder(names[d], names[answer]), q.id  # 充て職: the same person
                     if q.kind == "actor":  # nor a role that follows the actors' rules as a member
                         assert not {m.id for m in memberships(policy, names[d])} & set(o.actors), q.id
             elif q.kind in ("deadline", "frequency"):
