@@ -21,13 +21,14 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import HandbookError, display_path
 from .model import Content, LocalRole, Obligation, Policy
 from .renderers.checklists import (
     BOLD, COLUMNS, HEADING_FILL, ID_COLUMN, POLICY_ID_CELL, ROLE_ID_CELL, SHEET, STATUS_COLUMN, STATUSES,
-    TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, workbook_bytes,
+    LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, workbook_bytes, wrapped_lines,
 )
 from .renderers.templating import environment
 
@@ -297,6 +298,8 @@ def _unmet_items(sheets: tuple[ReturnedSheet, ...]) -> tuple[ItemCount, ...]:
 
 UNIT_COLUMNS = ("所属", "所属の出所", "規程", "役割", "点検者", "点検日", "回答済", "項目数", "回答率") + STATUSES + (
     UNANSWERED, "ファイル")
+DEFAULT_WIDTH = 8.43
+"""Width of a spreadsheet column left at its default, in characters."""
 ITEM_COLUMNS = ("順位", "規程", "条項", "確認事項", "ID", "未実施", "一部実施", "回答数")
 
 
@@ -332,6 +335,9 @@ def report_xlsx(collection: Collection, date: str = "") -> bytes:
         for r, values in enumerate(rows, start=4):
             for col, value in enumerate(values, start=1):
                 ws.cell(r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(wrapped_lines(str(v), widths.get(get_column_letter(col), DEFAULT_WIDTH))
+                        for col, v in enumerate(values, start=1))
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines + 4
         for col, width in widths.items():
             ws.column_dimensions[col].width = width
         ws.freeze_panes = "A4"
@@ -340,7 +346,7 @@ def report_xlsx(collection: Collection, date: str = "") -> bytes:
     units = wb.active
     units.title = "所属別"
     table(units, UNIT_COLUMNS, [unit_row(s) for s in collection.sheets],
-          {"A": 20, "B": 10, "C": 28, "D": 22, "E": 14, "F": 12, "P": 24})
+          {"A": 20, "B": 10, "C": 28, "D": 22, "E": 14, "F": 12, "O": 24})
     for r in range(4, 4 + len(collection.sheets)):
         units.cell(r, UNIT_COLUMNS.index("回答率") + 1).number_format = "0.0%"
     items = wb.create_sheet("未実施の多い項目")

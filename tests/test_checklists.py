@@ -137,6 +137,9 @@ def test_workbook_has_one_row_per_obligation_with_a_status_dropdown_and_protecti
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws["F9"].alignment.wrap_text and ws.column_dimensions["F"].width >= 40
+    longest = max(range(9, last + 1), key=lambda r: len(ws.cell(r, 6).value))  # rows sized for wrapped text
+    assert ws.row_dimensions[longest].height >= 16 * len(ws.cell(longest, 6).value) / 30
+    assert ws.protection.formatRows is False  # a long remark may need a taller row
     assert ws.oddFooter.center.text == "&P / &N"
 
 

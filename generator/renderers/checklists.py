@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from itertools import groupby
@@ -101,6 +103,20 @@ def print_a4(ws, landscape: bool = True) -> None:
     ws.oddFooter.center.text = "&P / &N"
 
 
+WIDTHS = (6, 26, 14, 16, 34, 60, 11, 30)
+"""Widths of the checklist columns A–H, in characters (a Japanese character takes two)."""
+
+LINE_HEIGHT = 16
+"""Points per line of wrapped text (11 pt text in the fonts Japanese Excel uses)."""
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a column ``width`` characters wide when wrapped."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) / usable))
+               for line in text.split("\n"))
+
+
 def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     role = policy.role(role_id)
     rows = checklist_rows(content, policy, role_id)
@@ -138,15 +154,19 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     ws.add_data_validation(status_list)
     for number, o, topic in rows:
         r = top + number
-        for col, value in enumerate([number, o.id, o.clause, topic, o.summary, _quoted(o), None, None], start=1):
+        values = [number, o.id, o.clause, topic, o.summary, _quoted(o), None, None]
+        for col, value in enumerate(values, start=1):
             cell = ws.cell(r, col, value)
             cell.alignment = WRAP
             cell.border = BORDER
         for col in (STATUS_COLUMN, REMARKS_COLUMN):
             ws.cell(r, col).protection = editable
+        # Spreadsheet programs do not grow rows for wrapped text on opening: give each row its height.
+        lines = max(wrapped_lines(str(v), width) for v, width in zip(values, WIDTHS) if v is not None)
+        ws.row_dimensions[r].height = LINE_HEIGHT * lines + 4
     last = top + len(rows)
     status_list.add(f"G{top + 1}:G{last}")
-    for col, width in zip("ABCDEFGH", (6, 22, 14, 16, 34, 60, 11, 30)):
+    for col, width in zip("ABCDEFGH", WIDTHS):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(top + 1, 1)
     ws.print_title_rows = f"{top}:{top}"
@@ -155,6 +175,7 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
+    ws.protection.formatRows = False  # a long remark may need a taller row
 
     _summary_sheet(wb.create_sheet(SUMMARY), rows)
     return workbook_bytes(wb)
