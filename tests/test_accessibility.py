@@ -1,0 +1,80 @@
+"""Accessibility basics and print layout, checked in the real browser on every page type."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PAGE_TYPES = [
+    "", "miyako/", "miyako/roles/staff/", "miyako/topics/passwords/", "miyako/source/",
+    "moriyama/tables/", "miyako/glossary/", "miyako/checklists/staff/", "miyako/quiz/staff/", "guide/",
+]
+
+CONTRAST = """
+() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return rgb(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+  };
+  const blend = (fg, bg) => fg.length === 4 ? fg.slice(0, 3).map((c, i) => c * fg[3] + bg[i] * (1 - fg[3])) : fg;
+  const selectors = [".md-typeset p", ".hb-summary", ".hb-text", ".hb-modality", ".hb-meta", ".hb-meta a", ".md-typeset a", ".hb-count", ".hb-keywords", ".hb-lead"];
+  const worst = [];
+  for (const sel of selectors) {
+    for (const el of Array.from(document.querySelectorAll(sel)).slice(0, 20)) {
+      if (!el.offsetParent) continue;
+      const bg = background(el);
+      const fg = blend(rgb(getComputedStyle(el).color), bg);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      worst.push([sel, (a + 0.05) / (b + 0.05)]);
+    }
+  }
+  return worst;
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast_meets_wcag_aa_in_both_themes(browser, site_url, scheme):
+    page = browser.new_page(color_scheme=scheme)
+    try:
+        low = []
+        for path in ("miyako/roles/staff/", "miyako/topics/passwords/", "miyako/", "miyako/glossary/"):
+            page.goto(f"{site_url}/{path}")
+            low += [(path, sel, round(ratio, 2)) for sel, ratio in page.evaluate(CONTRAST) if ratio < 4.5]
+        assert low == [], low
+    finally:
+        page.close()
+
+
+def test_every_page_type_is_japanese_with_ordered_headings_and_named_links(built_site):
+    for path in PAGE_TYPES:
+        html = (built_site / "site" / path / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="ja"' in html, path
+        article = html[html.index('<article'):html.index('</article>')]
+        levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", article)]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, path
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        empty = [a for a, inner in re.findall(r"<a\s([^>]*)>(.*?)</a>", article, re.S)
+                 if not re.sub(r"<[^>]+>|\s", "", inner) and "aria-label" not in a and "title=" not in a]
+        assert empty == [], path
+
+
+def test_printing_a_role_page_hides_navigation_and_keeps_obligations_whole(browser, site_url):
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/miyako/roles/staff/")
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).display") == "none"
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).display") == "none"
+        assert page.evaluate("getComputedStyle(document.querySelector('.hb-obligation')).breakInside") == "avoid"
+    finally:
+        page.close()
