@@ -26,7 +26,7 @@ class RoleRules:
 
     @property
     def all_obligations(self) -> tuple[Obligation, ...]:
-        """Own and inherited obligations, each once, in source order (what a checklist lists)."""
+        """Own and inherited obligations, each once, in source order (a checklist lists them, by topic)."""
         seen, result = set(), []
         for o in self.own + tuple(o for _, group in self.inherited for o in group):
             if o.id not in seen:
