@@ -18,6 +18,7 @@ from .content import load_content
 from .errors import HandbookError
 from .model import POLICY_IDS
 from .renderers import Settings, render_all
+from .search import write_index
 
 
 SECTION_TITLES = {
@@ -59,8 +60,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
         return config
 
+    def chosen_policies(self) -> tuple[str, ...]:
+        """The policies this build publishes (every policy in content/ when none is configured)."""
+        return tuple(self.config.policies or [p.id for p in self.content.policies])
+
     def on_files(self, files: Files, config) -> Files:
-        chosen = self.config.policies or [p.id for p in self.content.policies]
+        chosen = self.chosen_policies()
         settings = Settings(tuple(chosen), self.config.quiz_questions, self.config.quiz_pass_mark)
         for output in render_all(self.content, settings):
             files.append(File.generated(config, output.path, content=output.data))
@@ -80,6 +85,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
         rename(nav.items)
         return nav
+
+    def on_post_build(self, config):
+        """Index the built pages for the handbook's own Japanese search (generator/search.py)."""
+        write_index(Path(config.site_dir), self.content, self.chosen_policies())
 
     def on_serve(self, server, config, builder):
         root = self.project_root(config)
