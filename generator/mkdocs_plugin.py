@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .content import load_content
+from .branding import check_brand
 from .errors import HandbookError
 from .model import POLICY_IDS
 from .renderers import Settings, render_all
@@ -29,6 +30,14 @@ SECTION_TITLES = {
     "guide": "編集者ガイド",
 }
 """Navigation titles of the generated folders of a policy (and of the editor's guide)."""
+
+
+def _folder(section) -> str:
+    """The folder a navigation section stands for (``miyako/roles``), from the pages inside it."""
+    page = next((c for c in section.children if c.is_page), None)
+    if page is None:  # only sub-sections: the parent of the first one's folder
+        return _folder(section.children[0]).rpartition("/")[0]
+    return page.file.src_uri.rpartition("/")[0]
 
 
 class HandbookConfig(Config):
@@ -58,6 +67,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError(f"mkdocs.yml の policies にある「{'、'.join(missing)}」の内容がありません。")
         if self.config.quiz_questions < 1 or not 0 <= self.config.quiz_pass_mark <= 100:
             raise PluginError("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
+        chosen = self.chosen_policies()
+        single = self.content.policy(chosen[0]).municipality if len(chosen) == 1 else ""
+        brand, problems = check_brand(config.extra.get("brand"), Path(config.docs_dir), single)
+        if problems:
+            raise PluginError("\n".join(problems))
+        config.extra["brand"] = brand
+        if brand["name"] and not config.site_name.startswith(brand["name"]):
+            config.site_name = f"{brand['name']} {config.site_name}"
         return config
 
     def chosen_policies(self) -> tuple[str, ...]:
@@ -72,18 +89,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return files
 
     def on_nav(self, nav, config, files):
-        """Section titles in Japanese: folder names would show as 「Miyako」「Roles」."""
+        """Japanese section titles (folder names would show as 「Miyako」「Roles」) and a reading
+        order: policies as in content/, then per policy home, roles, topics, original text, tables,
+        glossary, checklists, quiz; roles in the order of policy.yaml."""
         titles = {p.id: p.municipality for p in self.content.policies} | SECTION_TITLES
+        order = {name: i for i, name in enumerate(
+            [p.id for p in self.content.policies] + ["index", "roles", "topics", "source", "tables", "glossary", "checklists", "quiz", "guide"])}
+        role_order = {f"{folder}/{r.id}": i for p in self.content.policies for i, r in enumerate(p.roles)
+                      for folder in ("roles", "checklists", "quiz")}
+        role_order |= {f"topics/{t.id}": i for i, t in enumerate(self.content.topics)}
 
-        def rename(items):
+        def key(item) -> tuple[int, int]:
+            uri = item.file.src_uri.removesuffix(".md") if item.is_page else _folder(item)
+            parts = uri.split("/")
+            if uri == "index":  # the portal (or the single policy's home) comes first
+                return -1, 0
+            return order.get(parts[-1], len(order)), role_order.get("/".join(parts[-2:]), 0)
+
+        def arrange(items):
             for item in items:
                 if item.is_section:
-                    first = next((c for c in item.children if c.is_page), None)
-                    folder = first.file.src_uri.split("/")[-2] if first and "/" in first.file.src_uri else ""
-                    item.title = titles.get(folder, item.title)
-                    rename(item.children)
+                    item.title = titles.get(_folder(item).split("/")[-1], item.title)
+                    arrange(item.children)
+            items.sort(key=key)
 
-        rename(nav.items)
+        arrange(nav.items)
         return nav
 
     def on_post_build(self, config):

@@ -78,3 +78,22 @@ def test_a_role_page_reads_from_file(browser, built_site):
     assert tab.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     assert not failed
     tab.close()
+
+
+def test_links_between_pages_work_from_a_file_share(browser, built_site):
+    """From file://, following the navigation and in-page links opens pages, not folder listings."""
+    tab = browser.new_page()
+    try:
+        tab.goto((built_site / "site" / "miyako" / "index.html").as_uri())
+        with tab.expect_navigation():
+            tab.click('.hb-roles a[href*="/roles/staff/"]')
+        assert tab.url.endswith("/miyako/roles/staff/index.html")
+        assert tab.locator("h1").first.inner_text() == "職員等"
+        with tab.expect_navigation():
+            tab.click(".hb-obligation .hb-clause >> nth=0")
+        assert "/miyako/source/index.html#c-" in tab.url
+        with tab.expect_navigation():
+            tab.locator('.md-nav--primary a[href*="/miyako/glossary/"]').first.evaluate("a => a.click()")
+        assert tab.url.endswith("/miyako/glossary/index.html")
+    finally:
+        tab.close()
