@@ -309,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--designs", default="bigram,theme,pagefind")
     parser.add_argument("--no-strict", action="store_true", help="build without mkdocs --strict")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--queries", type=Path, default=QUERIES,
+                        help="query set (benchmarks/search_queries_holdout.yaml: queries never used for tuning)")
     args = parser.parse_args(argv)
     designs = args.designs.split(",")
 
@@ -318,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     from generator.content import load_content
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    queries = load_queries()
+    queries = load_queries(args.queries)
     content = load_content(ROOT)
     rows = {}
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp, sync_playwright() as pw:
@@ -335,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             rows[name] = measure(browser, sites[name], queries, content)
         browser.close()
 
-    print(f"{len(queries)} queries (tests/search_queries.yaml), hit = an expected target in the top 5\n")
+    print(f"{len(queries)} queries ({args.queries.relative_to(ROOT) if args.queries.is_relative_to(ROOT) else args.queries}), hit = an expected target in the top 5\n")
     header = f"{'design':<9} {'hit@5 anchor':>13} {'hit@5 page':>11} {'1st query s':>12} {'later ms':>9} {'index s':>8} {'index KB':>9} {'page KB':>8}"
     print(header)
     for name, r in rows.items():
