@@ -73,8 +73,9 @@ def topics_of(content: Content, policy: Policy) -> list[tuple[Topic, list[Obliga
 
 
 def by_actor(policy: Policy, obligations: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
-    """Obligations grouped under their first actor's name, roles in the order of policy.yaml."""
-    order = {r.id: i for i, r in enumerate(policy.roles)}
+    """Obligations grouped under their first actor's name: the all-staff role first (what most
+    readers look for), then the roles in the order of policy.yaml."""
+    order = {r.id: (r.canonical != "all-staff", i) for i, r in enumerate(policy.roles)}
     groups: dict[str, list[Obligation]] = {}
     for o in obligations:
         groups.setdefault(o.actors[0], []).append(o)
