@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .renderers.checklists import (
     LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, workbook_bytes, wrapped_lines,
 )
 from .renderers.templating import environment
+from .sources import fold
 
 REPORT_NAME = "checklist-report"
 """Base name of the report files written into the output folder."""
@@ -122,11 +122,6 @@ class Rejected(Exception):
         super().__init__("\n".join(messages))
 
 
-def unit_key(name: str) -> str:
-    """Unit names compare without regard to full/half width and spaces (「総務課 」 = 「総務課」)."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 def read_units(path: Path) -> list[str]:
     """The expected units: a text file with one unit per line, or a CSV whose 所属 column (or else
     first column) names them. UTF-8 (with or without BOM) or Shift_JIS, as Excel saves it."""
@@ -161,7 +156,7 @@ def returned_files(paths: Iterable[Path]) -> list[Path]:
 def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None) -> ReturnedSheet:
     """Read one returned checklist; raise :class:`Rejected` with every problem found in it.
 
-    ``units`` maps :func:`unit_key` to the listed unit names: with a list, a unit taken from the
+    ``units`` maps :func:`~generator.sources.fold` to the listed unit names: with a list, a unit taken from the
     file name must be on it.
     """
     name = display_path(path)
@@ -237,14 +232,14 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
     if not unit:
         stem = path.stem.strip()
         generated = stem.startswith("checklist-")  # the download's own name says nothing of the unit
-        if generated or not stem or (units is not None and unit_key(stem) not in units):
+        if generated or not stem or (units is not None and fold(stem) not in units):
             problems.append(f"{name}:{unit_cell}: 所属が空欄です。所属名を記入してください。")
         else:
             unit, unit_from_file = stem, True
     if problems:
         raise Rejected(problems)
     if units is not None:  # the list's spelling of the unit, so that reports group alike
-        unit = units.get(unit_key(unit), unit)
+        unit = units.get(fold(unit), unit)
     answers = tuple((by_id[oid], status) for _, oid, status in rows)
     return ReturnedSheet(name, unit, unit_from_file, text(header_cell("点検者")), text(header_cell("点検日")),
                          policy, role, answers)
@@ -252,7 +247,7 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
 
 def collect(content: Content, paths: Iterable[Path], units: list[str] | None = None) -> Collection:
     """Read every returned checklist and roll the accepted ones up."""
-    listed = {unit_key(u): u for u in units} if units is not None else None
+    listed = {fold(u): u for u in units} if units is not None else None
     sheets: dict[tuple[str, str, str], ReturnedSheet] = {}
     problems: list[str] = []
     rejected: list[str] = []
@@ -263,7 +258,7 @@ def collect(content: Content, paths: Iterable[Path], units: list[str] | None = N
             problems.extend(err.messages)
             rejected.append(display_path(path))
             continue
-        key = (unit_key(sheet.unit), sheet.policy.id, sheet.role.id)
+        key = (fold(sheet.unit), sheet.policy.id, sheet.role.id)
         if key in sheets:
             first = sheets[key]
             problems.append(f"{sheet.file}: {sheet.unit}の「{sheet.role.name}」（{sheet.policy.municipality}）"
@@ -272,11 +267,11 @@ def collect(content: Content, paths: Iterable[Path], units: list[str] | None = N
             continue
         sheets[key] = sheet
     ordered = tuple(sorted(sheets.values(), key=lambda s: (
-        unit_key(s.unit), s.policy.id, [r.id for r in s.policy.roles].index(s.role.id))))
-    returned = {unit_key(s.unit) for s in ordered}
-    missing = tuple(sorted((u for u in units or () if unit_key(u) not in returned), key=unit_key))
-    unlisted = tuple(sorted({s.unit for s in ordered if listed is not None and unit_key(s.unit) not in listed},
-                            key=unit_key))
+        fold(s.unit), s.policy.id, [r.id for r in s.policy.roles].index(s.role.id))))
+    returned = {fold(s.unit) for s in ordered}
+    missing = tuple(sorted((u for u in units or () if fold(u) not in returned), key=fold))
+    unlisted = tuple(sorted({s.unit for s in ordered if listed is not None and fold(s.unit) not in listed},
+                            key=fold))
     return Collection(ordered, tuple(problems), tuple(rejected), _unmet_items(ordered),
                       tuple(units) if units is not None else None, missing, unlisted)
 

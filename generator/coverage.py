@@ -110,6 +110,6 @@ def _marker(sentence: str, line: str) -> int | None:
 def _covered_offsets(policy: Policy, source: SourceText) -> set[int]:
     """Squeezed offsets inside any quote, each quote placed as validation places it."""
     placer = QuotePlacer(source)
-    spans = [span for o in policy.obligations if not o.retired for span in placer.place(o.text, o.lead_in)]
+    spans = [span for o in policy.live_obligations for span in placer.place(o.text, o.lead_in)]
     spans += [placer.place(n.text)[0] for n in policy.not_obligations]
     return {offset for span in spans if span for offset in range(span.start, span.end)}

@@ -217,6 +217,11 @@ class Obligation:
     location: Location | None = field(default=None, compare=False, metadata=DERIVED)
     """Where the obligation is written; filled in by the loader."""
 
+    @property
+    def quote(self) -> str:
+        """The verbatim wording as printed: the lead-in, a line break, then the text."""
+        return f"{self.lead_in}\n{self.text}" if self.lead_in else self.text
+
 
 @dataclass(frozen=True)
 class NotObligation:
@@ -280,6 +285,11 @@ class Policy:
     @property
     def obligations(self) -> tuple[Obligation, ...]:
         return tuple(o for c in self.chapters for o in c.obligations)
+
+    @property
+    def live_obligations(self) -> tuple[Obligation, ...]:
+        """The obligations in force: all but the retired ones (pages, checklists, quizzes)."""
+        return tuple(o for o in self.obligations if not o.retired)
 
     @property
     def not_obligations(self) -> tuple[NotObligation, ...]:

@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import Problem
 from .model import Content, LocalRole, Obligation, Policy, Question
-from .sources import squeeze
+from .sources import fold, squeeze
 from .views import memberships
 
 KIND_LABELS: dict[str, str] = {
@@ -102,7 +101,7 @@ def generate(policy: Policy) -> list[GeneratedQuestion]:
     """Every generated question of a policy, in source order, each text once."""
     seen: set[tuple[str, str]] = set()
     result = []
-    for o in sorted((o for o in policy.obligations if not o.retired), key=lambda o: o.source_line):
+    for o in sorted(policy.live_obligations, key=lambda o: o.source_line):
         for q in _Generator(policy, o).questions():
             key = (q.kind, squeeze(q.question))
             if key not in seen:
@@ -178,12 +177,8 @@ def _hash(*parts: str) -> bytes:
     return hashlib.sha256("\x1f".join(parts).encode()).digest()
 
 
-def _normal(text: str) -> str:
-    return squeeze(unicodedata.normalize("NFKC", text))
-
-
 def _groups(value: str, groups: tuple[tuple[str, tuple[str, ...]], ...]) -> frozenset[str]:
-    normal = _normal(value)
+    normal = fold(value)
     return frozenset(name for name, words in groups if any(w in normal for w in words))
 
 
@@ -272,7 +267,7 @@ class _Generator:
         meaning = _groups(value, groups)
         if not meaning:  # a value of no known meaning (a specific event): no sure distractors
             return
-        counts = Counter(getattr(o, kind) for o in self.policy.obligations if getattr(o, kind) and not o.retired)
+        counts = Counter(getattr(o, kind) for o in self.policy.live_obligations if getattr(o, kind))
         representatives = {}
         for candidate, _ in sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0])):
             g = _groups(candidate, groups)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,12 @@ def clean_pdf_text(raw: str) -> str:
 def squeeze(text: str) -> str:
     """The text with all white space removed: the form in which quotes are compared."""
     return WHITESPACE.sub("", text)
+
+
+def fold(text: str) -> str:
+    """The text squeezed and NFKC-normalised, for comparing what people type: full and half
+    width alike (「ＣＩＳＯ」 = 「CISO」, 「総務課 」 = 「総務課」)."""
+    return squeeze(unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def memberships(policy: Policy, role: LocalRole) -> list[LocalRole]:
 
 
 def role_rules(policy: Policy, role: LocalRole) -> RoleRules:
-    live = [o for o in policy.obligations if not o.retired]
+    live = policy.live_obligations
     own = tuple(o for o in live if role.id in o.actors)
     inherited = tuple(
         (member, tuple(o for o in live if member.id in o.actors and role.id not in o.actors))

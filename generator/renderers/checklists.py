@@ -75,12 +75,8 @@ def checklist_csv(content: Content, policy: Policy, role_id: str) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for number, o, topic in checklist_rows(content, policy, role_id):
-        writer.writerow([number, o.id, o.clause, topic, o.summary, _quoted(o), "", ""])
+        writer.writerow([number, o.id, o.clause, topic, o.summary, o.quote, "", ""])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _quoted(o: Obligation) -> str:
-    return f"{o.lead_in}\n{o.text}" if o.lead_in else o.text
 
 
 BOLD = Font(bold=True)
@@ -154,7 +150,7 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     ws.add_data_validation(status_list)
     for number, o, topic in rows:
         r = top + number
-        values = [number, o.id, o.clause, topic, o.summary, _quoted(o), None, None]
+        values = [number, o.id, o.clause, topic, o.summary, o.quote, None, None]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(r, col, value)
             cell.alignment = WRAP

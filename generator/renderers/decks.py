@@ -99,7 +99,7 @@ def tag(kind: str, value: str) -> str:
 
 def quoted(o: Obligation) -> str:
     """The verbatim text with its lead-in, as field HTML."""
-    return (f"{escape(o.lead_in)}<br>" if o.lead_in else "") + escape(o.text)
+    return escape(o.quote)
 
 
 def obligation_note(policy: Policy, o: Obligation) -> genanki.Note:

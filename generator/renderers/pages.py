@@ -63,13 +63,9 @@ class PolicyPages:
             yield self.page("glossary.md", "glossary.md.j2")
 
 
-def live(policy: Policy) -> list[Obligation]:
-    return [o for o in policy.obligations if not o.retired]
-
-
 def topics_of(content: Content, policy: Policy) -> list[tuple[Topic, list[Obligation]]]:
     """The topics that have obligations in this policy, in the order of ``topics.yaml``."""
-    return by_topic(content, tuple(live(policy)))
+    return by_topic(content, policy.live_obligations)
 
 
 def by_actor(policy: Policy, obligations: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
@@ -86,7 +82,7 @@ def source_paragraphs(policy: Policy) -> list[dict]:
     """The original text, one entry per line: the obligations that start in it, the clause anchors
     placed there and the source gaps right after it."""
     starting: dict[int, list[Obligation]] = {}
-    for o in live(policy):
+    for o in policy.live_obligations:
         starting.setdefault(o.source_line, []).append(o)
     gaps_after = _gaps_by_line(policy)
     anchors_at: dict[int, list[str]] = {}
@@ -111,7 +107,7 @@ def clause_lines(policy: Policy, gaps_after: dict[int, list[tuple[int, SourceGap
     def place(anchor: str, number: int) -> None:
         lines[anchor] = min(number, lines.get(anchor, number))
 
-    for o in live(policy):
+    for o in policy.live_obligations:
         place(clause_anchor(o.clause), o.source_line)
     squeezed = [squeeze(line) for line in policy.source_lines]
     for n in (n for c in policy.chapters for n in c.not_obligations):

@@ -63,6 +63,11 @@ def gloss(text: str, policy: Policy) -> Markup:
     return Markup("").join(parts)
 
 
+def role_names(role_ids: tuple[str, ...], policy: Policy) -> str:
+    """Local role ids as their names, joined the Japanese way: 「市長、管理責任者」."""
+    return "、".join(policy.role(r).name for r in role_ids)
+
+
 def front_matter(text: str) -> Markup:
     """A value for a page's YAML front matter: HTML-escaped (the theme prints titles unescaped
     into the navigation) and double-quoted for YAML."""
@@ -80,6 +85,6 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=escape_markdown, clause_anchor=clause_anchor, anchor=obligation_anchor, gloss=gloss,
-                       front_matter=front_matter)
+                       front_matter=front_matter, role_names=role_names)
     env.globals["modality_labels"] = MODALITY_LABELS
     return env
