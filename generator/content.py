@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import Problems, display_path
 from .model import (
-    POLICY_IDS, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
+    Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
     Question, Role, SourceGap, Table, Topic,
 )
 from .questions import check as check_generated, generate
@@ -52,7 +52,7 @@ def load_with_sources(root: Path) -> tuple[Content, dict[str, SourceText]]:
     roles = loader.list_file(root / "content" / "roles.yaml", "roles", Role)
     topics = loader.list_file(root / "content" / "topics.yaml", "topics", Topic)
     loader.check_canonical(roles, topics)
-    policies = [loader.policy(pid, roles, topics) for pid in POLICY_IDS if (root / "content" / pid).is_dir()]
+    policies = [loader.policy(pid, roles, topics) for pid in discover_policies(root)]
     policies = [p for p in policies if p is not None]
     questions = loader.questions([p.policy for p in policies])
     loader.check_unique_ids([p.policy for p in policies], questions)
@@ -62,6 +62,12 @@ def load_with_sources(root: Path) -> tuple[Content, dict[str, SourceText]]:
     problems.raise_if_any()
     content = Content(tuple(roles), tuple(topics), tuple(p.policy for p in policies), tuple(questions))
     return content, {p.policy.id: p.source for p in policies}
+
+
+def discover_policies(root: Path) -> list[str]:
+    """The policy ids of a project: every folder of ``content/`` holding a ``policy.yaml``, in
+    name order. A new municipality is a new folder, not a code change."""
+    return sorted(path.parent.name for path in (root / "content").glob("*/policy.yaml"))
 
 
 class _Loader:

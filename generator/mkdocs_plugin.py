@@ -17,7 +17,6 @@ from mkdocs.structure.files import File, Files
 from .content import load_content
 from .branding import check_brand
 from .errors import HandbookError
-from .model import POLICY_IDS
 from .renderers import Settings, render_all
 from .search import write_index
 
@@ -41,7 +40,7 @@ def _folder(section) -> str:
 
 
 class HandbookConfig(Config):
-    policies = c.ListOfItems(c.Choice(POLICY_IDS), default=[])
+    policies = c.ListOfItems(c.Type(str), default=[])
     """Policies to publish: empty (the default) for every policy in content/ as a portal, or one id
     for a municipality's own site."""
     root = c.Optional(c.Type(str))

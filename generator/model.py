@@ -13,9 +13,6 @@ from typing import Literal
 DERIVED = {"derived": True}
 """Field metadata: the loader fills the field in; it is not written in YAML."""
 
-POLICY_IDS = ("nabari", "miyako", "moriyama")
-"""The policy documents this handbook is built from; their folder names under ``content/``."""
-
 Modality = Literal["must", "must_not", "may", "should", "shall"]
 MODALITY_LABELS: dict[str, str] = {
     "must": "しなければならない",
@@ -332,7 +329,7 @@ class Content:
     topics: tuple[Topic, ...]
     """Canonical topics."""
     policies: tuple[Policy, ...]
-    """The policies present, in the order of ``POLICY_IDS``."""
+    """The policies present: every ``content/<id>/policy.yaml``, in the order of their folder names."""
     questions: tuple[Question, ...] = ()
     """Authored quiz questions of all policies."""
 
