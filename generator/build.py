@@ -1,7 +1,17 @@
-"""``handbook build``: load → validate → render → publish, reading top to bottom.
+"""``handbook build``, reading top to bottom: load → render the downloads → stage each site →
+run the site builder → zip → publish.
 
-Everything is built into a temporary folder beside ``site/`` and ``dist/``; only when the whole
-build succeeded are they swapped in, so a failed build leaves the previous site untouched.
+1. **load** (``content.load_content``): the YAML once, validated; any problem stops the build.
+2. **downloads** (``renderers.render_downloads``): checklists and decks, rendered once and copied
+   into every site that publishes their policy and into ``dist/<policy>/``.
+3. **stage** (``stage.stage``): per site, the docs tree with every generated page, the search
+   index and an MkDocs configuration (the portal in ``site/``; one site per municipality, zipped
+   into ``dist/handbook-<policy>.zip``).
+4. **site builder** (:func:`build_site`): plain ``mkdocs build --strict`` on each staged tree, two
+   at a time on separate cores.
+5. **publish** (:func:`publish`): everything is built in a temporary folder beside ``site/`` and
+   ``dist/``; only when the whole build succeeded are they swapped in, so a failed build leaves
+   the previous site untouched.
 """
 
 from __future__ import annotations
@@ -10,15 +20,26 @@ import contextlib
 import datetime
 import io
 import logging
+import multiprocessing
 import os
 import shutil
+import stat
+import sys
 import tempfile
+import time
 import zipfile
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import load_content
 from .errors import HandbookError
+from .manifest import build_info
+from .renderers import render_downloads
+from .stage import read_project, stage
+
+WORKERS = 2
+"""Site builds run at once (the machines this runs on have two cores)."""
 
 
 @dataclass(frozen=True)
@@ -29,25 +50,54 @@ class BuildResult:
     """Downloads and one zip of the site per policy."""
     files: int
     """Number of files in the site."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage (load, downloads, stage, sites, publish)."""
 
 
-def build(root: Path) -> BuildResult:
+def build(root: Path, progress=None) -> BuildResult:
+    """Build ``site/`` and ``dist/`` for the project in ``root``."""
+    say = progress or (lambda message: None)
+    clock = _Clock()
     content = load_content(root)  # validate first: on any problem nothing is built
-    newest = max(datetime.date.fromisoformat(p.revision) for p in content.policies)
+    project = read_project(root, content)
+    clock.lap("load")
+    policies = project.policies or tuple(p.id for p in content.policies)
+    say(f"配布物を作っています（規程 {len(policies)} 件）…")
+    downloads = render_downloads(content, policies)
+    clock.lap("downloads")
+    newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
-        site, dist = work / "site", work / "dist"
-        build_site(root, site)
-        dist.mkdir()
-        _copy_tree(site / "downloads", dist)
-        for policy in content.policies:
-            single = work / f"site-{policy.id}"
-            build_site(root, single, policies=[policy.id])
-            (dist / f"handbook-{policy.id}.zip").write_bytes(zip_folder(single, policy.id))
+        sites = [("site", project.settings(policies))]
+        sites += [(f"site-{pid}", project.settings((pid,))) for pid in policies]
+        configs = [stage(project, content, settings, downloads, work / "stage" / name, work / name)
+                   for name, settings in sites]
+        clock.lap("stage")
+        say(f"サイトを生成しています（{len(configs)} 件）…")
+        build_sites(configs)
+        clock.lap("sites")
+        dist = work / "dist"
+        for output in downloads:
+            _write(dist / output.path.removeprefix("downloads/"), output.data)
+        for pid in policies:
+            (dist / f"handbook-{pid}.zip").write_bytes(zip_folder(work / f"site-{pid}", pid, newest))
+        (dist / "build-info.json").write_bytes(build_info(content))
         publish(work / "site", root / "site")
-        publish(work / "dist", root / "dist")
+        publish(dist, root / "dist")
+        clock.lap("publish")
     files = sum(1 for p in (root / "site").rglob("*") if p.is_file())
-    return BuildResult(root / "site", root / "dist", files)
+    return BuildResult(root / "site", root / "dist", files, clock.laps)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
 
 
 @contextlib.contextmanager
@@ -56,8 +106,7 @@ def _source_date(day: datetime.date):
     this build only (a value the caller set is kept)."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if saved is None:
-        epoch = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(_midnight(day)))
     try:
         yield
     finally:
@@ -65,8 +114,25 @@ def _source_date(day: datetime.date):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def build_site(root: Path, site_dir: Path, policies: list[str] | None = None) -> None:
-    """Run ``mkdocs build --strict`` with the project's mkdocs.yml into ``site_dir``."""
+def _midnight(day: datetime.date) -> float:
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
+
+
+def build_sites(configs: list[Path]) -> None:
+    """Run the site builder on each staged configuration, up to :data:`WORKERS` at once; raise
+    HandbookError with MkDocs' reasons if any fails."""
+    if len(configs) == 1 or WORKERS == 1:
+        problems = [line for config in configs for line in build_site(config)]
+    else:
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(min(WORKERS, len(configs)), mp_context=context) as pool:
+            problems = [line for lines in pool.map(build_site, configs) for line in lines]
+    if problems:
+        raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in problems])
+
+
+def build_site(config_file: Path) -> list[str]:
+    """``mkdocs build --strict`` of one staged configuration: the reasons it failed (none: built)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -76,19 +142,17 @@ def build_site(root: Path, site_dir: Path, policies: list[str] | None = None) ->
     logger = logging.getLogger("mkdocs")
     logger.addHandler(messages)
     try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-        if policies is not None:
-            config.plugins["handbook"].config.policies = policies
+        config = load_config(str(config_file), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as err:
-        details = messages.lines or [str(err)]
-        raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in details]) from err
+        return messages.lines or [str(err)]
     finally:
         logger.removeHandler(messages)
+    return []
 
 
 class _MkDocsMessages(logging.Handler):
@@ -102,13 +166,22 @@ class _MkDocsMessages(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def zip_folder(folder: Path, name: str) -> bytes:
-    """A zip of the folder under ``name/`` with sorted entries and fixed dates (reproducible)."""
+def zip_folder(folder: Path, name: str, day: datetime.date) -> bytes:
+    """A zip of the folder under ``name/``: sorted entries dated ``day``, files readable by all
+    (0644) and folders listable (0755), so a web server running as another user can serve them."""
+    stamp = datetime.datetime.fromtimestamp(_midnight(day), datetime.timezone.utc).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{name}/{path.relative_to(folder).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+        for path in sorted(folder.rglob("*")):
+            entry = f"{name}/{path.relative_to(folder).as_posix()}"
+            if path.is_dir():
+                info = zipfile.ZipInfo(entry + "/", date_time=stamp)
+                info.external_attr = (stat.S_IFDIR | 0o755) << 16
+                archive.writestr(info, b"")
+                continue
+            info = zipfile.ZipInfo(entry, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
 
@@ -123,6 +196,6 @@ def publish(built: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, target, dirs_exist_ok=True)
+def _write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

@@ -1,42 +1,32 @@
-"""MkDocs plugin: generates the handbook pages and downloads from the YAML during the build.
+"""MkDocs plugin ``handbook``: a thin adapter for ``mkdocs serve``.
 
-Registered as ``handbook`` (entry point), so ``mkdocs build`` and ``mkdocs serve`` both produce
-the whole site; ``serve`` also watches ``content/`` and ``quizzes/`` and rebuilds on change.
+``handbook build`` does not use it: it stages each site (``generator/stage.py``) and runs plain
+MkDocs on the staged tree. Under ``mkdocs serve`` (``make serve``) the plugin stages the portal
+into ``.cache/serve/`` before each build and points MkDocs at it: only files whose bytes changed
+are rewritten, downloads are rendered again only for a policy whose files changed, and the
+content, quizzes and static docs are watched instead of the staged folder.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from pathlib import Path
 
+import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
 
 from .content import load_content
-from .branding import check_brand
 from .errors import HandbookError
-from .renderers import Settings, render_all
-from .search import write_index
+from .renderers import Output, render_downloads
+from .stage import read_project, stage
 
-
-SECTION_TITLES = {
-    "roles": "役割",
-    "topics": "場面・トピック",
-    "checklists": "チェックリスト",
-    "quiz": "クイズ・試験",
-    "guide": "編集者ガイド",
-}
-"""Navigation titles of the generated folders of a policy (and of the editor's guide)."""
-
-
-def _folder(section) -> str:
-    """The folder a navigation section stands for (``miyako/roles``), from the pages inside it."""
-    page = next((c for c in section.children if c.is_page), None)
-    if page is None:  # only sub-sections: the parent of the first one's folder
-        return _folder(section.children[0]).rpartition("/")[0]
-    return page.file.src_uri.rpartition("/")[0]
+SERVE_DIR = ".cache/serve"
+"""Where ``mkdocs serve`` stages the site, under the project folder."""
 
 
 class HandbookConfig(Config):
@@ -52,76 +42,73 @@ class HandbookConfig(Config):
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def on_startup(self, *, command, dirty) -> None:
+        """Defined so that MkDocs keeps this plugin (and its caches) from one rebuild to the next."""
+        self.downloads: dict[str, tuple[str, list[Output]]] = {}
+
     def project_root(self, config) -> Path:
         base = Path(config.config_file_path).parent
         return (base / self.config.root).resolve() if self.config.root else base.resolve()
 
     def on_config(self, config):
+        root = self.project_root(config)
         try:
-            self.content = load_content(self.project_root(config))
+            content = load_content(root)
+            project = read_project(root, content)
+            policies = project.policies or tuple(p.id for p in content.policies)
+            downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
+            with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
+                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), root / "site")
+                staged_config = yaml.safe_load(staged.read_text(encoding="utf-8"))
+                target = root / SERVE_DIR
+                sync(Path(tmp) / "docs", target)
         except HandbookError as err:
             raise PluginError("内容に問題があります:\n" + str(err)) from err
-        missing = [p for p in self.config.policies if p not in {q.id for q in self.content.policies}]
-        if missing:
-            raise PluginError(f"mkdocs.yml の policies にある「{'、'.join(missing)}」の内容がありません。")
-        if self.config.quiz_questions < 1 or not 0 <= self.config.quiz_pass_mark <= 100:
-            raise PluginError("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
-        chosen = self.chosen_policies()
-        single = self.content.policy(chosen[0]).municipality if len(chosen) == 1 else ""
-        brand, problems = check_brand(config.extra.get("brand"), Path(config.docs_dir), single)
-        if problems:
-            raise PluginError("\n".join(problems))
-        config.extra["brand"] = brand
-        if brand["name"] and not config.site_name.startswith(brand["name"]):
-            config.site_name = f"{brand['name']} {config.site_name}"
+        config.docs_dir = str(target)
+        for key in ("nav", "site_name", "use_directory_urls"):
+            config[key] = staged_config[key]
+        config.extra["brand"] = staged_config["extra"]["brand"]
         return config
 
-    def chosen_policies(self) -> tuple[str, ...]:
-        """The policies this build publishes (every policy in content/ when none is configured)."""
-        return tuple(self.config.policies or [p.id for p in self.content.policies])
-
-    def on_files(self, files: Files, config) -> Files:
-        chosen = self.chosen_policies()
-        settings = Settings(tuple(chosen), self.config.quiz_questions, self.config.quiz_pass_mark)
-        for output in render_all(self.content, settings):
-            files.append(File.generated(config, output.path, content=output.data))
-        return files
-
-    def on_nav(self, nav, config, files):
-        """Japanese section titles (folder names would show as 「Miyako」「Roles」) and a reading
-        order: policies as in content/, then per policy home, roles, topics, original text, tables,
-        glossary, checklists, quiz; roles in the order of policy.yaml."""
-        titles = {p.id: p.municipality for p in self.content.policies} | SECTION_TITLES
-        order = {name: i for i, name in enumerate(
-            [p.id for p in self.content.policies] + ["index", "roles", "topics", "source", "tables", "glossary", "checklists", "quiz", "guide"])}
-        role_order = {f"{folder}/{r.id}": i for p in self.content.policies for i, r in enumerate(p.roles)
-                      for folder in ("roles", "checklists", "quiz")}
-        role_order |= {f"topics/{t.id}": i for i, t in enumerate(self.content.topics)}
-
-        def key(item) -> tuple[int, int]:
-            uri = item.file.src_uri.removesuffix(".md") if item.is_page else _folder(item)
-            parts = uri.split("/")
-            if uri == "index":  # the portal (or the single policy's home) comes first
-                return -1, 0
-            return order.get(parts[-1], len(order)), role_order.get("/".join(parts[-2:]), 0)
-
-        def arrange(items):
-            for item in items:
-                if item.is_section:
-                    item.title = titles.get(_folder(item).split("/")[-1], item.title)
-                    arrange(item.children)
-            items.sort(key=key)
-
-        arrange(nav.items)
-        return nav
-
-    def on_post_build(self, config):
-        """Index the built pages for the handbook's own Japanese search (generator/search.py)."""
-        write_index(Path(config.site_dir), self.content, self.chosen_policies())
+    def _downloads(self, root: Path, content, pid: str) -> list[Output]:
+        """A policy's downloads, rendered again only when one of its files changed."""
+        digest = hashlib.sha256()
+        folders = [root / "content" / pid, root / "quizzes" / pid]
+        files = [root / "content" / "roles.yaml", root / "content" / "topics.yaml"]
+        files += sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+        for path in files:
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+        key = digest.hexdigest()
+        if self.downloads.get(pid, ("",))[0] != key:
+            self.downloads[pid] = (key, render_downloads(content, (pid,)))
+        return self.downloads[pid][1]
 
     def on_serve(self, server, config, builder):
+        """Watch what the site is made from, not the staged folder the plugin writes."""
         root = self.project_root(config)
-        for folder in ("content", "quizzes"):
+        server.unwatch(config.docs_dir)
+        for folder in ("content", "quizzes", "docs"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def sync(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source``, touching only files that differ (so MkDocs' dirty
+    builds and the browser's live reload see just what changed)."""
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):
+            relative = path.relative_to(target)
+            if path.is_file() and relative not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    for relative in sorted(wanted):
+        new, old = source / relative, target / relative
+        data = new.read_bytes()
+        if old.is_file() and old.read_bytes() == data:
+            continue
+        old.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(new, old)

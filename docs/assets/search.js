@@ -136,11 +136,6 @@
 
   function href(url) {
     var base = root.getAttribute("data-hb-base") || ".";
-    if (location.protocol === "file:") {  // no web server to add index.html to a folder URL
-      var parts = url.split("#");
-      if (parts[0] === "" || parts[0].slice(-1) === "/") parts[0] += "index.html";
-      url = parts.join("#");
-    }
     return base.replace(/\/$/, "") + "/" + url;
   }
 

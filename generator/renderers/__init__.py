@@ -1,29 +1,38 @@
-"""Renderers: each turns the validated model into files of the site (pages and downloads).
+"""Renderers: each turns the validated model into files of the site.
 
-They share one small interface: ``render(content, settings)`` yields :class:`Output` values
-with a path relative to the site root. The MkDocs plugin adds them to the build; nothing here
-writes to disk, so a failed build never leaves half a site.
+They share one small interface. ``pages(content, settings)`` yields the files of one site
+(Markdown pages with front matter, page data such as the quiz bank), placed and linked by the
+site's :class:`~generator.layout.Layout`; ``downloads(content, policies)`` yields the files to
+download (checklists, decks), which are the same in every site, so a build renders them once and
+copies them into each. Nothing here writes to disk, so a failed build never leaves half a site.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
+from ..layout import Layout
 from ..model import Content
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a build of the site is for."""
+    """What a build of one site is for."""
 
     policies: tuple[str, ...]
-    """Policy ids to publish (the portal holds all three; a municipality deploys one)."""
+    """Policy ids to publish (the portal holds all of them; a municipality deploys one)."""
     quiz_questions: int = 20
     """Questions drawn for one exam (``quiz_questions`` in mkdocs.yml); fewer when the role has fewer."""
     quiz_pass_mark: int = 80
     """Percentage of right answers needed to pass the exam (``quiz_pass_mark`` in mkdocs.yml)."""
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Where every page of this site goes."""
+        return Layout(self.policies)
 
 
 @dataclass(frozen=True)
@@ -31,13 +40,17 @@ class Output:
     """One generated file of the site."""
 
     path: str
-    """Path relative to the site root (``miyako/roles/staff.md``, ``downloads/miyako/…``)."""
+    """Path relative to the docs folder (``miyako/roles/staff.md``, ``downloads/miyako/…``)."""
     data: str | bytes
     """Markdown or text (str) or a binary file (bytes)."""
 
 
 class Renderer(Protocol):
-    def render(self, content: Content, settings: Settings) -> Iterable[Output]: ...
+    def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
+        """The files of one site."""
+
+    def downloads(self, content: Content, policies: tuple[str, ...]) -> Iterable[Output]:
+        """The downloads of the policies, the same in every site (``downloads/<policy>/…``)."""
 
 
 def renderers() -> list[Renderer]:
@@ -50,8 +63,15 @@ def renderers() -> list[Renderer]:
     return [PageRenderer(), ChecklistRenderer(), DeckRenderer(), QuizRenderer()]
 
 
-def render_all(content: Content, settings: Settings) -> list[Output]:
-    outputs = [o for r in renderers() for o in r.render(content, settings)]
+def render_pages(content: Content, settings: Settings) -> list[Output]:
+    return _unique([o for r in renderers() for o in r.pages(content, settings)])
+
+
+def render_downloads(content: Content, policies: tuple[str, ...]) -> list[Output]:
+    return _unique([o for r in renderers() for o in r.downloads(content, policies)])
+
+
+def _unique(outputs: list[Output]) -> list[Output]:
     paths = [o.path for o in outputs]
     duplicates = {p for p in paths if paths.count(p) > 1}
     if duplicates:

@@ -18,16 +18,18 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
+from copy import copy
 from itertools import groupby
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy
 from ..views import by_topic, role_rules
 from . import Output, Settings
-from .templating import environment, root_of
+from .templating import environment
 
 STATUSES = ("実施", "一部実施", "未実施", "該当なし")
 """Answers of a checklist row (after OpenControl's implementation status)."""
@@ -148,15 +150,20 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
                                  showInputMessage=True, promptTitle="状況",
                                  prompt="実施・一部実施・未実施・該当なし から選びます。")
     ws.add_data_validation(status_list)
+    styles: list = []  # the first row's cell styles, copied to the others (setting each is slow)
     for number, o, topic in rows:
         r = top + number
         values = [number, o.id, o.clause, topic, o.summary, o.quote, None, None]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(r, col, value)
+            if styles:
+                cell._style = copy(styles[col - 1])
+                continue
             cell.alignment = WRAP
             cell.border = BORDER
-        for col in (STATUS_COLUMN, REMARKS_COLUMN):
-            ws.cell(r, col).protection = editable
+            if col in (STATUS_COLUMN, REMARKS_COLUMN):
+                cell.protection = editable
+        styles = styles or [ws.cell(r, col)._style for col in range(1, len(values) + 1)]
         # Spreadsheet programs do not grow rows for wrapped text on opening: give each row its height.
         lines = max(wrapped_lines(str(v), width) for v, width in zip(values, WIDTHS) if v is not None)
         ws.row_dimensions[r].height = LINE_HEIGHT * lines + 4
@@ -235,25 +242,32 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def checklist_page(content: Content, policy: Policy, role_id: str, prefix: str) -> str:
-    """The printable checklist page ``<prefix>checklists/<role>.md`` (Markdown with an HTML table)."""
+def checklist_page(content: Content, policy: Policy, role_id: str, layout: Layout) -> str:
+    """The printable checklist page of a role (Markdown with an HTML table)."""
     role = policy.role(role_id)
     rows = checklist_rows(content, policy, role_id)
     groups = [(topic, [(n, o) for n, o, _ in group]) for topic, group in groupby(rows, key=lambda row: row[2])]
+    page = layout.checklist(policy.id, role.id)
     return environment().get_template("checklist.md.j2").render(
         policy=policy, role=role, groups=groups, count=len(rows), statuses=STATUSES,
-        download=f"{root_of(f'{prefix}checklists/{role.id}.md')}downloads/{policy.id}/checklist-{role.id}")
+        links=PageLinks(layout, page, policy.id), xlsx=f"checklist-{role.id}.xlsx", csv=f"checklist-{role.id}.csv")
+
+
+def roles_with_checklists(policy: Policy) -> list[str]:
+    """Roles that have obligations to check (own or inherited)."""
+    return [role.id for role in policy.roles if role_rules(policy, role).all_obligations]
 
 
 class ChecklistRenderer:
-    def render(self, content: Content, settings: Settings) -> Iterable[Output]:
+    def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
         for pid in settings.policies:
             policy = content.policy(pid)
-            prefix = f"{policy.id}/" if len(settings.policies) > 1 else ""
-            for role in policy.roles:
-                if not role_rules(policy, role).all_obligations:
-                    continue
-                base = f"downloads/{policy.id}/checklist-{role.id}"
-                yield Output(base + ".xlsx", checklist_xlsx(content, policy, role.id))
-                yield Output(base + ".csv", checklist_csv(content, policy, role.id))
-                yield Output(f"{prefix}checklists/{role.id}.md", checklist_page(content, policy, role.id, prefix))
+            for role in roles_with_checklists(policy):
+                yield Output(settings.layout.checklist(pid, role), checklist_page(content, policy, role, settings.layout))
+
+    def downloads(self, content: Content, policies: tuple[str, ...]) -> Iterable[Output]:
+        for pid in policies:
+            policy = content.policy(pid)
+            for role in roles_with_checklists(policy):
+                yield Output(Layout.checklist_file(pid, role, "xlsx"), checklist_xlsx(content, policy, role))
+                yield Output(Layout.checklist_file(pid, role, "csv"), checklist_csv(content, policy, role))

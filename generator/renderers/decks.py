@@ -21,13 +21,13 @@ import html
 import io
 import itertools
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import genanki
 
+from ..layout import Layout
 from ..model import MODALITY_LABELS, Content, Obligation, Policy, Question
 from ..sources import WHITESPACE
 from ..views import memberships
@@ -135,29 +135,26 @@ def question_note(policy: Policy, q: Question, roles: tuple[str, ...]) -> genank
 
 
 def write_package(decks: list[genanki.Deck], timestamp: float) -> bytes:
-    """The .apkg bytes: genanki's database, zipped with fixed dates and deflate."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "collection.anki2"
-        connection = sqlite3.connect(db_path)
+    """The .apkg bytes: genanki's database (built in memory), zipped with fixed dates and deflate."""
+    connection = sqlite3.connect(":memory:")
+    try:
         package = genanki.Package(decks)
         package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
         connection.commit()
+        database = connection.serialize()
+    finally:
         connection.close()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        return buffer.getvalue()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in (("collection.anki2", database), ("media", b"{}")):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
 
 
 def deck_name(policy: Policy, audience: str) -> str:
     return f"{DECK_ROOT}::{policy.municipality}::{audience}"
-
-
-def deck_file(policy: Policy, key: str) -> str:
-    return f"downloads/{policy.id}/anki-{key}.apkg"
 
 
 def common_roles(policy: Policy) -> set[str]:
@@ -223,9 +220,12 @@ def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[st
 class DeckRenderer:
     """The decks of each published policy, one package per deck."""
 
-    def render(self, content: Content, settings: Settings) -> Iterable[Output]:
-        for pid in settings.policies:
+    def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
+        return ()
+
+    def downloads(self, content: Content, policies: tuple[str, ...]) -> Iterable[Output]:
+        for pid in policies:
             policy = content.policy(pid)
             questions = [q for q in content.questions if q.policy == pid]
             for key, deck in policy_decks(policy, questions):
-                yield Output(deck_file(policy, key), write_package([deck], release_timestamp(policy)))
+                yield Output(Layout.deck_file(pid, key), write_package([deck], release_timestamp(policy)))

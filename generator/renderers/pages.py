@@ -10,57 +10,64 @@ from dataclasses import dataclass
 import jinja2
 
 from ..anchors import clause_anchor
+from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy, SourceGap, Topic
 from ..sources import squeeze
 from ..views import by_topic, role_rules
 from . import Output, Settings
 from .decks import decks_for_role
-from .templating import environment, root_of
+from .templating import environment
 
 
 class PageRenderer:
-    def render(self, content: Content, settings: Settings) -> Iterable[Output]:
+    def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
         env = environment()
+        layout = settings.layout
         policies = [content.policy(p) for p in settings.policies]
-        if len(policies) > 1:
-            yield Output("index.md", env.get_template("portal.md.j2").render(policies=policies, root=""))
+        if layout.portal:
+            page = layout.portal_page()
+            yield Output(page, env.get_template("portal.md.j2").render(
+                policies=policies, links=PageLinks(layout, page)))
         for policy in policies:
-            prefix = f"{policy.id}/" if len(policies) > 1 else ""
-            yield from PolicyPages(env, content, policy, prefix).render()
+            yield from PolicyPages(env, content, policy, layout).render()
+
+    def downloads(self, content: Content, policies: tuple[str, ...]) -> Iterable[Output]:
+        return ()
 
 
 @dataclass
 class PolicyPages:
-    """The pages of one policy, under ``prefix`` (``miyako/`` in the portal, empty on its own)."""
+    """The pages of one policy, where the site's layout puts them."""
 
     env: jinja2.Environment
     content: Content
     policy: Policy
-    prefix: str
+    layout: Layout
 
     def page(self, path: str, template: str, **context) -> Output:
-        path = self.prefix + path
         text = self.env.get_template(template).render(
-            policy=self.policy, content=self.content, root=root_of(path), **context)
+            policy=self.policy, content=self.content, links=PageLinks(self.layout, path, self.policy.id), **context)
         return Output(path, text)
 
     def render(self) -> Iterable[Output]:
+        layout, pid = self.layout, self.policy.id
         rules = [role_rules(self.policy, role) for role in self.policy.roles]
-        questions = [q for q in self.content.questions if q.policy == self.policy.id]
+        questions = [q for q in self.content.questions if q.policy == pid]
         topics = topics_of(self.content, self.policy)
-        yield self.page("index.md", "policy_home.md.j2", rules=rules, topics=topics)
+        yield self.page(layout.home(pid), "policy_home.md.j2", rules=rules, topics=topics)
         for r in rules:
-            yield self.page(f"roles/{r.role.id}.md", "role.md.j2", rules=r, decks=decks_for_role(self.policy, questions, r.role.id),
+            yield self.page(layout.role(pid, r.role.id), "role.md.j2", rules=r,
+                            decks=decks_for_role(self.policy, questions, r.role.id),
                             by_topic=lambda obs: by_topic(self.content, obs))
-        yield self.page("topics/index.md", "topics.md.j2", topics=topics)
+        yield self.page(layout.topics(pid), "topics.md.j2", topics=topics)
         for topic, obligations in topics:
-            yield self.page(f"topics/{topic.id}.md", "topic.md.j2", topic=topic,
+            yield self.page(layout.topic(pid, topic.id), "topic.md.j2", topic=topic,
                             by_actor=by_actor(self.policy, obligations))
-        yield self.page("source.md", "source.md.j2", paragraphs=source_paragraphs(self.policy))
+        yield self.page(layout.source(pid), "source.md.j2", paragraphs=source_paragraphs(self.policy))
         if self.policy.tables:
-            yield self.page("tables.md", "tables.md.j2")
+            yield self.page(layout.tables(pid), "tables.md.j2")
         if self.policy.glossary:
-            yield self.page("glossary.md", "glossary.md.j2")
+            yield self.page(layout.glossary(pid), "glossary.md.j2")
 
 
 def topics_of(content: Content, policy: Policy) -> list[tuple[Topic, list[Obligation]]]:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 
 from ..anchors import clause_anchor
+from ..layout import PageLinks
 from ..model import Content, Policy, Question
 from ..questions import KIND_LABELS, bank, kind_of, pool
 from ..views import memberships
@@ -42,19 +43,20 @@ def bank_script(policy: Policy, questions: list[Question]) -> str:
 
 
 class QuizRenderer:
-    def render(self, content: Content, settings: Settings) -> Iterable[Output]:
+    def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
         template = environment().get_template("quiz.md.j2")
+        layout = settings.layout
         for pid in settings.policies:
             policy = content.policy(pid)
-            prefix = f"{policy.id}/" if len(settings.policies) > 1 else ""
             questions = bank(content, policy)
-            yield Output(f"{prefix}quiz/bank.js", bank_script(policy, questions))
-            # The page is served at <prefix>quiz/<role>/; assets are at the site root.
-            site_root = "../" * (prefix.count("/") + 2)
-            docs_root = "../" * (prefix.count("/") + 1)  # Markdown links resolve from the .md file
+            yield Output(layout.quiz_bank(pid), bank_script(policy, questions))
             for role in policy.roles:
-                count = len(pool(questions, policy, role))
-                yield Output(f"{prefix}quiz/{role.id}.md", template.render(
-                    policy=policy, role=role, count=count, settings=settings, site_root=site_root, docs_root=docs_root,
+                page = layout.quiz(pid, role.id)
+                yield Output(page, template.render(
+                    policy=policy, role=role, count=len(pool(questions, policy, role)), settings=settings,
+                    layout=layout, links=PageLinks(layout, page, pid),
                     roles=" ".join([role.id, *(m.id for m in memberships(policy, role))]),
                     members=memberships(policy, role)))
+
+    def downloads(self, content: Content, policies: tuple[str, ...]) -> Iterable[Output]:
+        return ()

@@ -23,15 +23,6 @@ def escape_markdown(text: str) -> Markup:
     return Markup(str(escape(text)).translate(_MARKDOWN_SPECIALS))
 
 
-def root_of(path: str) -> str:
-    """Relative link from the page generated at ``path`` to the site root (directory URLs):
-    ``miyako/roles/staff.md`` → ``../../../``, ``miyako/index.md`` → ``../``."""
-    parts = path.removesuffix(".md").split("/")
-    if parts[-1] == "index":
-        parts.pop()
-    return "../" * len(parts)
-
-
 @cache
 def _glossary_pattern(glossary: tuple[GlossaryTerm, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     definitions: dict[str, str] = {}

@@ -1,0 +1,236 @@
+"""The one owner of the site's layout: every page path, download path, URL, link, nav order and
+section title of a built handbook.
+
+Renderers ask a :class:`Layout` where their outputs go and how to link to other pages; the
+search index asks it for URLs; the stage step asks it for the navigation. Nothing else spells
+out a path. Links between pages are relative Markdown links to the ``.md`` source (MkDocs checks
+them and rewrites them to the built URL); links that must stay raw HTML (scripts, stylesheets)
+are relative to the built page, which :meth:`Layout.url` knows.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .anchors import clause_anchor
+
+SECTION_TITLES = {
+    "roles": "役割",
+    "topics": "場面・トピック",
+    "checklists": "チェックリスト",
+    "quiz": "クイズ・試験",
+}
+"""Navigation titles of the generated folders of a policy."""
+
+GUIDE_PAGES = ("guide/index.md", "guide/schema.md", "guide/completion-record.md")
+"""The editor's guide, static pages under ``docs/guide/`` (in reading order)."""
+
+SEARCH_INDEX = "search/index.js"
+"""The search index, relative to the site root."""
+
+ASSETS = "assets"
+"""Static scripts, styles and images, copied from ``docs/assets/``."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything is in one built site: the portal (several policies, each under its own
+    folder) or one municipality's own site (its pages at the root)."""
+
+    policies: tuple[str, ...]
+    """Policy ids the site publishes, in navigation order."""
+    directory_urls: bool = False
+    """MkDocs' ``use_directory_urls``. Off: every page is a ``.html`` file, so links work the
+    same from a web server and from a file share (``file://``), with no script to rewrite them."""
+
+    @property
+    def portal(self) -> bool:
+        """Whether the site holds several policies (each under ``<policy>/``) and a portal page."""
+        return len(self.policies) > 1
+
+    # --- pages (paths relative to the docs folder) -----------------------------------------------
+    def prefix(self, policy: str) -> str:
+        return f"{policy}/" if self.portal else ""
+
+    def portal_page(self) -> str:
+        return "index.md"
+
+    def home(self, policy: str) -> str:
+        return f"{self.prefix(policy)}index.md"
+
+    def role(self, policy: str, role: str) -> str:
+        return f"{self.prefix(policy)}roles/{role}.md"
+
+    def topics(self, policy: str) -> str:
+        return f"{self.prefix(policy)}topics/index.md"
+
+    def topic(self, policy: str, topic: str) -> str:
+        return f"{self.prefix(policy)}topics/{topic}.md"
+
+    def source(self, policy: str) -> str:
+        return f"{self.prefix(policy)}source.md"
+
+    def tables(self, policy: str) -> str:
+        return f"{self.prefix(policy)}tables.md"
+
+    def glossary(self, policy: str) -> str:
+        return f"{self.prefix(policy)}glossary.md"
+
+    def checklist(self, policy: str, role: str) -> str:
+        return f"{self.prefix(policy)}checklists/{role}.md"
+
+    def quiz(self, policy: str, role: str) -> str:
+        return f"{self.prefix(policy)}quiz/{role}.md"
+
+    def quiz_bank(self, policy: str) -> str:
+        return f"{self.prefix(policy)}quiz/bank.js"
+
+    # --- downloads (the same in every site; also copied to dist/<policy>/) -----------------------
+    @staticmethod
+    def download(policy: str, name: str) -> str:
+        """``downloads/<policy>/<name>``: checklists and decks."""
+        return f"downloads/{policy}/{name}"
+
+    @staticmethod
+    def checklist_file(policy: str, role: str, suffix: str) -> str:
+        return Layout.download(policy, f"checklist-{role}.{suffix}")
+
+    @staticmethod
+    def deck_file(policy: str, key: str) -> str:
+        return Layout.download(policy, f"anki-{key}.apkg")
+
+    # --- URLs and links ----------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """The built URL of a file relative to the site root: a page ``miyako/roles/staff.md`` is
+        ``miyako/roles/staff.html`` (``miyako/roles/staff/`` with directory URLs); any other file
+        keeps its path."""
+        if not path.endswith(".md"):
+            return path
+        stem = path.removesuffix(".md")
+        if stem == "index" or stem.endswith("/index"):
+            folder = stem.removesuffix("index")
+            return folder if self.directory_urls else folder + "index.html"
+        return stem + "/" if self.directory_urls else stem + ".html"
+
+    def link(self, page: str, target: str, anchor: str = "") -> str:
+        """A relative Markdown link from the page ``page`` to the file ``target`` (both relative to
+        the docs folder), for MkDocs to check and rewrite."""
+        relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        return f"{relative}#{anchor}" if anchor else relative
+
+    def root(self, page: str) -> str:
+        """From the built page ``page`` to the site root, for raw HTML (``../../``; ``""`` at the top)."""
+        return "../" * self.url(page).count("/")
+
+    def clause(self, page: str, policy: str, clause: str) -> str:
+        """A Markdown link target to a clause on the policy's original text."""
+        return self.link(page, self.source(policy), clause_anchor(clause))
+
+    # --- navigation ----------------------------------------------------------------------------------
+    def nav(self, sections: dict[str, list[tuple[str, str]]], titles: dict[str, str], guide: bool) -> list:
+        """MkDocs' ``nav`` in reading order: the portal page, then per policy its home, roles, topics,
+        original text, tables, glossary, checklists and quizzes; then the editor's guide.
+
+        ``sections`` maps each policy to its pages in reading order as (folder key, path) pairs, where
+        the folder key is ``""`` for a page shown at the policy's level or a key of
+        :data:`SECTION_TITLES`; ``titles`` maps each policy to its navigation title."""
+        nav: list = [self.portal_page()] if self.portal else []
+        for policy in self.policies:
+            entries: list = []
+            folders: dict[str, list[str]] = {}
+            for key, path in sections[policy]:
+                if not key:
+                    entries.append(path)
+                    continue
+                if key not in folders:
+                    folders[key] = []
+                    entries.append({SECTION_TITLES[key]: folders[key]})
+                folders[key].append(path)
+            if self.portal:
+                nav.append({titles[policy]: entries})
+            else:
+                nav.extend(entries)
+        if guide:
+            nav.append({"編集者ガイド": list(GUIDE_PAGES)})
+        return nav
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Links from one page of one policy, for its template: Markdown link targets (checked by
+    MkDocs) and, for raw HTML, the way back to the site root."""
+
+    layout: Layout
+    page: str
+    """The page being rendered, relative to the docs folder."""
+    policy: str = ""
+    """The policy the page belongs to (empty for the portal)."""
+
+    def to(self, target: str, anchor: str = "") -> str:
+        return self.layout.link(self.page, target, anchor)
+
+    @property
+    def root(self) -> str:
+        """From the built page to the site root, for ``src`` and ``href`` in raw HTML."""
+        return self.layout.root(self.page)
+
+    def home(self, policy: str = "") -> str:
+        return self.to(self.layout.home(policy or self.policy))
+
+    def role(self, role: str, anchor: str = "") -> str:
+        return self.to(self.layout.role(self.policy, role), anchor)
+
+    def topic(self, topic: str) -> str:
+        return self.to(self.layout.topic(self.policy, topic))
+
+    def topics(self) -> str:
+        return self.to(self.layout.topics(self.policy))
+
+    def source(self, anchor: str = "") -> str:
+        return self.to(self.layout.source(self.policy), anchor)
+
+    def clause(self, clause: str) -> str:
+        return self.layout.clause(self.page, self.policy, clause)
+
+    def tables(self) -> str:
+        return self.to(self.layout.tables(self.policy))
+
+    def glossary(self) -> str:
+        return self.to(self.layout.glossary(self.policy))
+
+    def checklist(self, role: str) -> str:
+        return self.to(self.layout.checklist(self.policy, role))
+
+    def quiz(self, role: str) -> str:
+        return self.to(self.layout.quiz(self.policy, role))
+
+    def download(self, name: str) -> str:
+        return self.to(self.layout.download(self.policy, name))
+
+    def guide(self, name: str) -> str:
+        return self.to(f"guide/{name}")
+
+    def asset(self, name: str) -> str:
+        """A script or stylesheet for raw HTML: relative to the built page."""
+        return f"{self.root}{ASSETS}/{name}"
+
+    def built(self, target: str) -> str:
+        """Any other built file for raw HTML (``quiz/bank.js``), relative to the built page."""
+        return self.root + self.layout.url(target)
+
+
+def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:
+    """The pages of one policy in reading order, as (navigation folder key, path) pairs for
+    :meth:`Layout.nav`: home, roles, topics, original text, tables, glossary, checklists, quizzes;
+    roles in the order of policy.yaml, topics in the order of topics.yaml. Only pages in
+    ``present`` (those rendered) are listed."""
+    pid = policy.id
+    roles = [r.id for r in policy.roles]
+    pages = [("", layout.home(pid))]
+    pages += [("roles", layout.role(pid, r)) for r in roles]
+    pages += [("topics", layout.topics(pid))] + [("topics", layout.topic(pid, t)) for t in topics]
+    pages += [("", layout.source(pid)), ("", layout.tables(pid)), ("", layout.glossary(pid))]
+    pages += [("checklists", layout.checklist(pid, r)) for r in roles]
+    pages += [("quiz", layout.quiz(pid, r)) for r in roles]
+    return [(key, path) for key, path in pages if path in present]

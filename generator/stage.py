@@ -1,0 +1,148 @@
+"""Stage: write the docs tree of one site and the MkDocs configuration that builds it.
+
+A staged site is a folder any MkDocs (or successor) can build on its own, with no handbook
+plugin: ``mkdocs build -f <stage>/mkdocs.yml``. It holds
+
+- ``docs/``: the static pages and assets copied from the project's ``docs/``, every generated
+  page (Markdown with front matter), the page data (quiz bank), the downloads, and the search
+  index (``search/index.js``);
+- ``mkdocs.yml``: the project's settings (theme, extensions, extra) with the navigation as data,
+  the site's URL style and the checked brand; without the ``handbook`` plugin.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .branding import check_brand
+from .errors import HandbookError
+from .layout import GUIDE_PAGES, SEARCH_INDEX, policy_pages
+from .model import Content
+from .renderers import Output, Settings, render_pages
+from .search import index_script
+from .views import by_topic
+
+PLUGIN = "handbook"
+"""The name of the MkDocs plugin (``mkdocs serve``), dropped from staged configurations."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project's ``mkdocs.yml``: the MkDocs settings every site shares, and the handbook's own."""
+
+    root: Path
+    """The project folder (content/, quizzes/, docs/, site-overrides/, mkdocs.yml)."""
+    config: dict
+    """The MkDocs settings as written, without the handbook plugin."""
+    policies: tuple[str, ...]
+    """``plugins: handbook: policies``: the policies the site publishes (empty: all)."""
+    quiz_questions: int
+    """``quiz_questions``: questions drawn for one exam."""
+    quiz_pass_mark: int
+    """``quiz_pass_mark``: percentage of right answers needed to pass."""
+
+    @property
+    def docs(self) -> Path:
+        return self.root / self.config.get("docs_dir", "docs")
+
+    def settings(self, policies: tuple[str, ...]) -> Settings:
+        return Settings(policies, self.quiz_questions, self.quiz_pass_mark)
+
+
+def read_project(root: Path, content: Content) -> Project:
+    """Read and check ``mkdocs.yml``; raise HandbookError listing every problem."""
+    path = root / "mkdocs.yml"
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise HandbookError([f"mkdocs.yml: 読み込めません（{type(err).__name__}）。"]) from err
+    options: dict = {}
+    plugins = []
+    for entry in config.get("plugins") or []:
+        name = next(iter(entry)) if isinstance(entry, dict) else entry
+        if name == PLUGIN:
+            options = (entry[name] if isinstance(entry, dict) else None) or {}
+        else:
+            plugins.append(entry)
+    config["plugins"] = plugins
+    problems = []
+    known = {p.id for p in content.policies}
+    policies = options.get("policies") or []
+    if not isinstance(policies, list) or not all(isinstance(p, str) for p in policies):
+        problems.append("mkdocs.yml の handbook: policies は規程の id の一覧で書いてください。")
+        policies = []
+    missing = [p for p in policies if p not in known]
+    if missing:
+        problems.append(f"mkdocs.yml の policies にある「{'、'.join(missing)}」の内容がありません。")
+    questions, mark = options.get("quiz_questions", 20), options.get("quiz_pass_mark", 80)
+    if type(questions) is not int or type(mark) is not int or questions < 1 or not 0 <= mark <= 100:
+        problems.append("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
+    if problems:
+        raise HandbookError(problems)
+    return Project(root, config, tuple(policies), questions, mark)
+
+
+def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,
+          site_dir: Path, guide: bool = True) -> Path:
+    """Write the docs tree and configuration of one site into ``target``; return the config file."""
+    docs = target / "docs"
+    shutil.copytree(project.docs, docs, ignore=None if guide else shutil.ignore_patterns("guide"))
+    outputs = render_pages(content, settings) + [
+        o for o in downloads if o.path.split("/")[1] in settings.policies]
+    for output in outputs:
+        write(docs / output.path, output.data)
+    static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
+    generated = {o.path for o in outputs}
+    static = {path: text for path, text in static.items() if path not in generated}
+    write(docs / SEARCH_INDEX, index_script(content, settings.layout, static))
+    path = target / "mkdocs.yml"
+    write(path, yaml.safe_dump(site_config(project, content, settings, generated, target, site_dir, guide),
+                               allow_unicode=True, sort_keys=False))
+    return path
+
+
+def site_config(project: Project, content: Content, settings: Settings, pages: set[str], target: Path,
+                site_dir: Path, guide: bool) -> dict:
+    """The MkDocs configuration of one staged site."""
+    layout = settings.layout
+    config = dict(project.config)
+    single = content.policy(settings.policies[0]).municipality if not layout.portal else ""
+    brand, problems = check_brand((config.get("extra") or {}).get("brand"), project.docs, single)
+    if problems:
+        raise HandbookError(problems)
+    name = str(config.get("site_name", ""))
+    if brand["name"] and not name.startswith(brand["name"]):
+        name = f"{brand['name']} {name}"
+    theme = dict(config.get("theme") or {})
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = os.path.relpath(project.root / theme["custom_dir"], target)
+    sections = {}
+    for pid in settings.policies:
+        policy = content.policy(pid)
+        topics = [t.id for t, _ in by_topic(content, policy.live_obligations)]
+        sections[pid] = policy_pages(layout, policy, topics, pages)
+    titles = {p.id: p.municipality for p in content.policies}
+    config.update(
+        site_name=name, docs_dir="docs", site_dir=os.path.relpath(site_dir, target), theme=theme,
+        use_directory_urls=layout.directory_urls, extra={**(config.get("extra") or {}), "brand": brand},
+        nav=layout.nav(sections, titles, guide and all(p in static_pages(project) for p in GUIDE_PAGES)),
+    )
+    return config
+
+
+def static_pages(project: Project) -> set[str]:
+    """The Markdown pages of the project's ``docs/``, relative to it."""
+    return {p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md")}
+
+
+def write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
