@@ -40,7 +40,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "tests" / "search_queries.yaml"
-PROBE_PAGE = "miyako/roles/staff/"
+PROBE_PAGE = "miyako/roles/staff.html"
 """The page every first-query measurement starts from (a large role page)."""
 
 
@@ -52,7 +52,7 @@ def load_queries(path: Path = QUERIES) -> list[dict]:
 
 def target_url(target: str) -> str:
     """An expected target as a site-relative URL pattern: ``#anchor`` (anywhere),
-    ``policy/source/#c-…`` or ``path/``."""
+    ``policy/source.html#c-…`` or a page path."""
     from generator.anchors import clause_anchor, obligation_anchor
 
     kind, _, rest = target.partition(":")
@@ -60,7 +60,7 @@ def target_url(target: str) -> str:
         return "#" + obligation_anchor(rest)
     if kind == "clause":
         policy, _, clause = rest.partition(":")
-        return f"{policy}/source/#{clause_anchor(clause)}"
+        return f"{policy}/source.html#{clause_anchor(clause)}"
     if kind == "page":
         return rest
     raise ValueError(f"unknown target {target!r}")
@@ -82,12 +82,13 @@ def target_page(target: str, content) -> str:
     if kind == "obligation":
         policy = content.policy(rest.split(".")[0])
         obligation = next(o for o in policy.obligations if o.id == rest)
-        return f"{policy.id}/roles/{obligation.actors[0]}/"
+        return f"{policy.id}/roles/{obligation.actors[0]}.html"
     return target_url(target).split("#")[0]
 
 
 def site_relative(url: str, base: str) -> str:
-    """``http://127.0.0.1:8000/miyako/roles/staff/#x`` → ``miyako/roles/staff/#x``."""
+    """``http://127.0.0.1:8000/miyako/roles/staff.html#x`` → ``miyako/roles/staff.html#x``
+    (a folder's ``index.html`` as the folder: ``miyako/``)."""
     url = urllib.parse.unquote(url.removeprefix(base.rstrip("/") + "/"))
     return re.sub(r"index\.html(?=#|$)", "", url)
 
@@ -292,7 +293,7 @@ def measure(browser, site: Site, queries: list[dict], content) -> dict:
             results[q["query"]] = [site_relative(u, base) for u in urls]
         page.close()
     outcome = score(queries, results, content)
-    probe = site.folder / PROBE_PAGE / "index.html"
+    probe = site.folder / PROBE_PAGE
     return {
         **outcome,
         "first_query_s": first,

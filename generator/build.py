@@ -6,7 +6,7 @@ run the site builder → zip → publish.
    into every site that publishes their policy and into ``dist/<policy>/``.
 3. **stage** (``stage.stage``): per site, the docs tree with every generated page, the search
    index and an MkDocs configuration (the portal in ``site/``; one site per municipality, zipped
-   into ``dist/handbook-<policy>.zip``).
+   into ``dist/handbook-<policy>.zip``; the editor's guide, ``dist/editors-guide.zip``).
 4. **site builder** (:func:`build_site`): plain ``mkdocs build --strict`` on each staged tree, two
    at a time on separate cores.
 5. **publish** (:func:`publish`): everything is built in a temporary folder beside ``site/`` and
@@ -68,10 +68,11 @@ def build(root: Path, progress=None) -> BuildResult:
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
-        sites = [("site", project.settings(policies))]
-        sites += [(f"site-{pid}", project.settings((pid,))) for pid in policies]
-        configs = [stage(project, content, settings, downloads, work / "stage" / name, work / name)
-                   for name, settings in sites]
+        sites = [("site", project.settings(policies), None)]
+        sites += [(f"site-{pid}", project.settings((pid,)), None) for pid in policies]
+        sites += [("editors-guide", project.settings(()), "")]
+        configs = [stage(project, content, settings, downloads, work / "stage" / name, work / name, guide)
+                   for name, settings, guide in sites]
         clock.lap("stage")
         say(f"サイトを生成しています（{len(configs)} 件）…")
         build_sites(configs)
@@ -81,6 +82,7 @@ def build(root: Path, progress=None) -> BuildResult:
             _write(dist / output.path.removeprefix("downloads/"), output.data)
         for pid in policies:
             (dist / f"handbook-{pid}.zip").write_bytes(zip_folder(work / f"site-{pid}", pid, newest))
+        (dist / "editors-guide.zip").write_bytes(zip_folder(work / "editors-guide", "editors-guide", newest))
         (dist / "build-info.json").write_bytes(build_info(content))
         publish(work / "site", root / "site")
         publish(dist, root / "dist")

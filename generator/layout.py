@@ -23,8 +23,12 @@ SECTION_TITLES = {
 }
 """Navigation titles of the generated folders of a policy."""
 
-GUIDE_PAGES = ("guide/index.md", "guide/schema.md", "guide/completion-record.md")
-"""The editor's guide, static pages under ``docs/guide/`` (in reading order)."""
+GUIDE = "guide"
+"""The editor's guide: the static pages under ``docs/guide/``. It is not part of the staff's site:
+it is built as a site of its own (``dist/editors-guide.zip``) and shown by ``make serve``."""
+
+GUIDE_PAGES = ("index.md", "schema.md", "completion-record.md")
+"""The pages of the editor's guide, in reading order."""
 
 SEARCH_INDEX = "search/index.js"
 """The search index, relative to the site root."""
@@ -128,13 +132,14 @@ class Layout:
         return self.link(page, self.source(policy), clause_anchor(clause))
 
     # --- navigation ----------------------------------------------------------------------------------
-    def nav(self, sections: dict[str, list[tuple[str, str]]], titles: dict[str, str], guide: bool) -> list:
+    def nav(self, sections: dict[str, list[tuple[str, str]]], titles: dict[str, str], guide: str | None) -> list:
         """MkDocs' ``nav`` in reading order: the portal page, then per policy its home, roles, topics,
         original text, tables, glossary, checklists and quizzes; then the editor's guide.
 
         ``sections`` maps each policy to its pages in reading order as (folder key, path) pairs, where
         the folder key is ``""`` for a page shown at the policy's level or a key of
-        :data:`SECTION_TITLES`; ``titles`` maps each policy to its navigation title."""
+        :data:`SECTION_TITLES`; ``titles`` maps each policy to its navigation title; ``guide`` is
+        the folder of the editor's guide (``""`` when the site is the guide), None without it."""
         nav: list = [self.portal_page()] if self.portal else []
         for policy in self.policies:
             entries: list = []
@@ -151,8 +156,10 @@ class Layout:
                 nav.append({titles[policy]: entries})
             else:
                 nav.extend(entries)
-        if guide:
-            nav.append({"編集者ガイド": list(GUIDE_PAGES)})
+        if guide == "":
+            nav.extend(GUIDE_PAGES)
+        elif guide:
+            nav.append({"編集者ガイド": [f"{guide}/{page}" for page in GUIDE_PAGES]})
         return nav
 
 
@@ -207,9 +214,6 @@ class PageLinks:
 
     def download(self, name: str) -> str:
         return self.to(self.layout.download(self.policy, name))
-
-    def guide(self, name: str) -> str:
-        return self.to(f"guide/{name}")
 
     def asset(self, name: str) -> str:
         """A script or stylesheet for raw HTML: relative to the built page."""

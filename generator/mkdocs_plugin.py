@@ -2,7 +2,8 @@
 
 ``handbook build`` does not use it: it stages each site (``generator/stage.py``) and runs plain
 MkDocs on the staged tree. Under ``mkdocs serve`` (``make serve``) the plugin stages the portal
-into ``.cache/serve/`` before each build and points MkDocs at it: only files whose bytes changed
+(with the editor's guide) into ``.cache/serve/`` before each build and points MkDocs at it: only
+files whose bytes changed
 are rewritten, downloads are rendered again only for a policy whose files changed, and the
 content, quizzes and static docs are watched instead of the staged folder.
 """
@@ -22,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 
 from .content import load_content
 from .errors import HandbookError
+from .layout import GUIDE
 from .renderers import Output, render_downloads
 from .stage import read_project, stage
 
@@ -58,7 +60,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             policies = project.policies or tuple(p.id for p in content.policies)
             downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
-                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), root / "site")
+                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), root / "site",
+                               guide=GUIDE)
                 staged_config = yaml.safe_load(staged.read_text(encoding="utf-8"))
                 target = root / SERVE_DIR
                 sync(Path(tmp) / "docs", target)

@@ -21,7 +21,7 @@ import yaml
 
 from .branding import check_brand
 from .errors import HandbookError
-from .layout import GUIDE_PAGES, SEARCH_INDEX, policy_pages
+from .layout import GUIDE, SEARCH_INDEX, policy_pages
 from .model import Content
 from .renderers import Output, Settings, render_pages
 from .search import index_script
@@ -29,6 +29,9 @@ from .views import by_topic
 
 PLUGIN = "handbook"
 """The name of the MkDocs plugin (``mkdocs serve``), dropped from staged configurations."""
+
+GUIDE_PLUGINS = ("mkdocstrings",)
+"""Plugins only the editor's guide uses (its schema reference), left out of the staff's sites."""
 
 
 @dataclass(frozen=True)
@@ -88,36 +91,46 @@ def read_project(root: Path, content: Content) -> Project:
 
 
 def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,
-          site_dir: Path, guide: bool = True) -> Path:
-    """Write the docs tree and configuration of one site into ``target``; return the config file."""
+          site_dir: Path, guide: str | None = None) -> Path:
+    """Write the docs tree and configuration of one site into ``target``; return the config file.
+
+    ``guide`` is where the editor's guide goes: None for the staff's sites (the portal and each
+    municipality's), ``"guide"`` for the editor's preview (``make serve``), ``""`` for the guide's
+    own site (with no policy pages: ``settings.policies`` empty)."""
     docs = target / "docs"
-    shutil.copytree(project.docs, docs, ignore=None if guide else shutil.ignore_patterns("guide"))
+    shutil.copytree(project.docs, docs, ignore=shutil.ignore_patterns(GUIDE))
+    if guide is not None:
+        shutil.copytree(project.docs / GUIDE, docs / guide, dirs_exist_ok=True)
     outputs = render_pages(content, settings) + [
         o for o in downloads if o.path.split("/")[1] in settings.policies]
     for output in outputs:
         write(docs / output.path, output.data)
-    static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     generated = {o.path for o in outputs}
+    static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     static = {path: text for path, text in static.items() if path not in generated}
     write(docs / SEARCH_INDEX, index_script(content, settings.layout, static))
     path = target / "mkdocs.yml"
-    write(path, yaml.safe_dump(site_config(project, content, settings, generated, target, site_dir, guide),
-                               allow_unicode=True, sort_keys=False))
+    config = site_config(project, content, settings, generated, target, site_dir, guide)
+    write(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return path
 
 
 def site_config(project: Project, content: Content, settings: Settings, pages: set[str], target: Path,
-                site_dir: Path, guide: bool) -> dict:
+                site_dir: Path, guide: str | None) -> dict:
     """The MkDocs configuration of one staged site."""
     layout = settings.layout
     config = dict(project.config)
-    single = content.policy(settings.policies[0]).municipality if not layout.portal else ""
+    if guide is None:  # the staff's sites do without the guide's plugins
+        config["plugins"] = [p for p in config["plugins"] if (next(iter(p)) if isinstance(p, dict) else p) not in GUIDE_PLUGINS]
+    single = content.policy(settings.policies[0]).municipality if len(settings.policies) == 1 else ""
     brand, problems = check_brand((config.get("extra") or {}).get("brand"), project.docs, single)
     if problems:
         raise HandbookError(problems)
     name = str(config.get("site_name", ""))
     if brand["name"] and not name.startswith(brand["name"]):
         name = f"{brand['name']} {name}"
+    if guide == "":
+        name = f"{name} 編集者ガイド"
     theme = dict(config.get("theme") or {})
     if theme.get("custom_dir"):
         theme["custom_dir"] = os.path.relpath(project.root / theme["custom_dir"], target)
@@ -130,14 +143,9 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
     config.update(
         site_name=name, docs_dir="docs", site_dir=os.path.relpath(site_dir, target), theme=theme,
         use_directory_urls=layout.directory_urls, extra={**(config.get("extra") or {}), "brand": brand},
-        nav=layout.nav(sections, titles, guide and all(p in static_pages(project) for p in GUIDE_PAGES)),
+        nav=layout.nav(sections, titles, guide),
     )
     return config
-
-
-def static_pages(project: Project) -> set[str]:
-    """The Markdown pages of the project's ``docs/``, relative to it."""
-    return {p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md")}
 
 
 def write(path: Path, data: str | bytes) -> None:

@@ -74,6 +74,12 @@ BASE_FILES = {
 }
 
 
+def html_file(site: Path, path: str) -> Path:
+    """The built file of a page given as its path without suffix: ``miyako/roles/staff`` →
+    ``miyako/roles/staff.html``, a folder (``miyako``, ``miyako/topics``) → its ``index.html``."""
+    return site / path / "index.html" if (site / path).is_dir() else site / f"{path}.html"
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     for name, data in files.items():
         path = root / name

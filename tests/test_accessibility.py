@@ -7,8 +7,8 @@ import re
 import pytest
 
 PAGE_TYPES = [
-    "", "miyako/", "miyako/roles/staff/", "miyako/topics/passwords/", "miyako/source/",
-    "moriyama/tables/", "miyako/glossary/", "miyako/checklists/staff/", "miyako/quiz/staff/", "guide/",
+    "index.html", "miyako/index.html", "miyako/roles/staff.html", "miyako/topics/passwords.html", "miyako/source.html",
+    "moriyama/tables.html", "miyako/glossary.html", "miyako/checklists/staff.html", "miyako/quiz/staff.html", "guide/index.html",
 ]
 
 CONTRAST = """
@@ -47,7 +47,7 @@ def test_text_contrast_meets_wcag_aa_in_both_themes(browser, site_url, scheme):
     page = browser.new_page(color_scheme=scheme)
     try:
         low = []
-        for path in ("miyako/roles/staff/", "miyako/topics/passwords/", "miyako/", "miyako/glossary/"):
+        for path in ("miyako/roles/staff.html", "miyako/topics/passwords.html", "miyako/index.html", "miyako/glossary.html"):
             page.goto(f"{site_url}/{path}")
             low += [(path, sel, round(ratio, 2)) for sel, ratio in page.evaluate(CONTRAST) if ratio < 4.5]
         assert low == [], low
@@ -57,7 +57,7 @@ def test_text_contrast_meets_wcag_aa_in_both_themes(browser, site_url, scheme):
 
 def test_every_page_type_is_japanese_with_ordered_headings_and_named_links(built_site):
     for path in PAGE_TYPES:
-        html = (built_site / "site" / path / "index.html").read_text(encoding="utf-8")
+        html = (built_site / "site" / path).read_text(encoding="utf-8")
         assert '<html lang="ja"' in html, path
         article = html[html.index('<article'):html.index('</article>')]
         levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", article)]
@@ -71,7 +71,7 @@ def test_every_page_type_is_japanese_with_ordered_headings_and_named_links(built
 def test_printing_a_role_page_hides_navigation_and_keeps_obligations_whole(browser, site_url):
     page = browser.new_page()
     try:
-        page.goto(f"{site_url}/miyako/roles/staff/")
+        page.goto(f"{site_url}/miyako/roles/staff.html")
         page.emulate_media(media="print")
         assert page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).display") == "none"
         assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).display") == "none"

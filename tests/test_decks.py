@@ -134,7 +134,7 @@ def render(root: Path, out: str) -> dict[str, Path]:
     """The decks of the project at ``root``, written under ``root/out``: {file name: path}."""
     content = load_content(root)
     files = {}
-    for output in DeckRenderer().render(content, Settings(("miyako",))):
+    for output in DeckRenderer().downloads(content, ("miyako",)):
         path = root / out / Path(output.path).name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(output.data)

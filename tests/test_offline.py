@@ -1,4 +1,5 @@
-"""The site loads nothing from outside the intranet, and reads from a file share (file://)."""
+"""The site loads nothing from outside the intranet, and reads from a file share (file://): every
+page is a .html file, so links work there with no script."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from pathlib import Path
 PAGE_TYPES = {
     "portal": "index.html",
     "policy home": "miyako/index.html",
-    "role": "miyako/roles/*/index.html",
-    "topic": "miyako/topics/*/index.html",
-    "source": "miyako/source/index.html",
-    "glossary": "miyako/glossary/index.html",
-    "tables": "miyako/tables/index.html",
-    "checklist": "miyako/checklists/*/index.html",
-    "quiz": "miyako/quiz/*/index.html",
-    "guide": "guide/**/index.html",
+    "role": "miyako/roles/*.html",
+    "topic": "miyako/topics/[!i]*.html",
+    "source": "miyako/source.html",
+    "glossary": "miyako/glossary.html",
+    "tables": "miyako/tables.html",
+    "checklist": "miyako/checklists/*.html",
+    "quiz": "miyako/quiz/*.html",
+    "guide": "guide/*.html",
 }
 """One page of each type, by glob over the built site (types not built yet are skipped)."""
 
@@ -86,14 +87,14 @@ def test_links_between_pages_work_from_a_file_share(browser, built_site):
     try:
         tab.goto((built_site / "site" / "miyako" / "index.html").as_uri())
         with tab.expect_navigation():
-            tab.click('.hb-roles a[href*="/roles/staff/"]')
-        assert tab.url.endswith("/miyako/roles/staff/index.html")
+            tab.click('.hb-roles a[href="roles/staff.html"]')
+        assert tab.url.endswith("/miyako/roles/staff.html")
         assert tab.locator("h1").first.inner_text() == "職員等"
         with tab.expect_navigation():
             tab.click(".hb-obligation .hb-clause >> nth=0")
-        assert "/miyako/source/index.html#c-" in tab.url
+        assert "/miyako/source.html#c-" in tab.url
         with tab.expect_navigation():
-            tab.locator('.md-nav--primary a[href*="/miyako/glossary/"]').first.evaluate("a => a.click()")
-        assert tab.url.endswith("/miyako/glossary/index.html")
+            tab.locator('.md-nav--primary a[href$="glossary.html"]').first.evaluate("a => a.click()")
+        assert tab.url.endswith("/miyako/glossary.html")
     finally:
         tab.close()

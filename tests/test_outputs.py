@@ -12,15 +12,15 @@ from generator.build import build
 
 
 def test_staff_role_page_lists_obligations_with_clauses(built_site):
-    html = (built_site / "site" / "miyako" / "roles" / "staff" / "index.html").read_text(encoding="utf-8")
+    html = (built_site / "site" / "miyako" / "roles" / "staff.html").read_text(encoding="utf-8")
     assert '<html lang="ja"' in html
     assert "パスワードは、他者に知られないように管理しなければならない。" in html
-    assert 'href="../../source/#c-5-4-3-1" title="原文の該当箇所">5.4 (３) ①</a>' in html
+    assert 'href="../source.html#c-5-4-3-1" title="原文の該当箇所">5.4 (３) ①</a>' in html
     assert 'id="miyako--password-keep-secret"' in html
 
 
 def test_source_page_has_clause_anchors(built_site):
-    html = (built_site / "site" / "miyako" / "source" / "index.html").read_text(encoding="utf-8")
+    html = (built_site / "site" / "miyako" / "source.html").read_text(encoding="utf-8")
     assert 'id="c-5-4-3-1"' in html
     assert "5.4 ＩＤ及びパスワード等の管理" in html
 
@@ -60,7 +60,7 @@ def test_policy_zip_is_a_whole_single_policy_site(built_site):
     with zipfile.ZipFile(built_site / "dist" / "handbook-miyako.zip") as archive:
         names = archive.namelist()
     assert "miyako/index.html" in names
-    assert "miyako/roles/staff/index.html" in names
+    assert "miyako/roles/staff.html" in names
     assert not any(n.startswith("miyako/nabari/") for n in names)
 
 
@@ -70,7 +70,7 @@ def test_every_policy_has_a_home_page(built_site, policy):
 
 
 def test_navigation_sections_are_named_in_japanese(built_site):
-    html = (built_site / "site" / "miyako" / "roles" / "staff" / "index.html").read_text(encoding="utf-8")
+    html = (built_site / "site" / "miyako" / "roles" / "staff.html").read_text(encoding="utf-8")
     titles = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', html)
     assert "宮古市" in titles and "役割" in titles
     assert "Miyako" not in titles and "Roles" not in titles

@@ -11,11 +11,11 @@ import pytest
 from generator.build import build
 from generator.errors import HandbookError
 
-from .conftest import POLICY
+from .conftest import POLICY, html_file
 
 
 def page(built_site, path: str) -> str:
-    return (built_site / "site" / path / "index.html").read_text(encoding="utf-8")
+    return html_file(built_site / "site", path).read_text(encoding="utf-8")
 
 
 def text_of(fragment: str) -> str:
@@ -27,12 +27,12 @@ def test_topic_page_lists_who_must_do_what_with_clause_links(built_site):
     assert "<h1" in html and "ＩＤ・パスワード・ＩＣカード" in html
     assert re.search(r"<h2[^>]*>職員等</h2>", html)
     assert 'id="miyako--password-keep-secret"' in html
-    assert 'href="../../source/#c-5-4-3-1" title="原文の該当箇所">5.4 (３) ①</a>' in html
+    assert '<a class="hb-clause" href="../source.html#c-5-4-3-1" title="原文の該当箇所">5.4 (３) ①</a>' in html
 
 
 def test_topic_index_lists_every_topic_with_obligations(built_site):
     html = page(built_site, "nabari/topics")
-    assert 'href="passwords/"' in html and 'href="transport/"' in html
+    assert 'href="passwords.html"' in html and 'href="transport.html"' in html
     assert "件" in html
 
 
@@ -76,19 +76,19 @@ def test_contractor_page_lists_contract_and_pledge_duties(built_site):
 
 def test_role_page_links_its_checklist_quiz_and_decks(built_site):
     html = page(built_site, "miyako/roles/system-admin")
-    assert 'href="../../checklists/system-admin/"' in html
-    assert 'href="../../quiz/system-admin/"' in html
-    assert 'href="../../../downloads/miyako/anki-system-admin.apkg"' in html
-    assert 'href="../../../downloads/miyako/anki-all-staff.apkg"' in html
+    assert 'href="../checklists/system-admin.html"' in html
+    assert 'href="../quiz/system-admin.html"' in html
+    assert 'href="../../downloads/miyako/anki-system-admin.apkg"' in html
+    assert 'href="../../downloads/miyako/anki-all-staff.apkg"' in html
 
 
 def test_navigation_follows_reading_order(built_site):
     html = page(built_site, "miyako")
     nav = html[html.index("md-nav--primary"):]
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
-    policies = [labels.index(name) for name in ("名張市", "宮古市", "守山市")]
+    policies = [labels.index(name) for name in ("宮古市", "守山市", "名張市")]  # content/ folder names
     assert policies == sorted(policies)
-    sections = [labels.index(name, policies[1]) for name in ("役割", "場面・トピック", "原文", "分類表", "用語集", "チェックリスト")]
+    sections = [labels.index(name, policies[0]) for name in ("役割", "場面・トピック", "原文", "分類表", "用語集", "チェックリスト")]
     assert sections == sorted(sections)
 
 
@@ -107,7 +107,7 @@ def test_single_policy_site_is_named_after_its_municipality(built_site, tmp_path
     import zipfile
 
     with zipfile.ZipFile(built_site / "dist" / "handbook-nabari.zip") as archive:
-        html = archive.read("nabari/roles/staff/index.html").decode("utf-8")
+        html = archive.read("nabari/roles/staff.html").decode("utf-8")
     assert "名張市 情報セキュリティ ハンドブック" in html
 
 
@@ -125,7 +125,7 @@ def test_brand_colours_and_name_are_applied(project):
         'extra:\n  generator: false\n  brand:\n    name: ""\n    logo: ""\n    primary: ""\n    accent: ""\n',
         "extra:\n  generator: false\n" + BRAND.split("\n", 1)[1]), encoding="utf-8")
     build(root)
-    html = (root / "site" / "roles" / "staff" / "index.html").read_text(encoding="utf-8")
+    html = (root / "site" / "roles" / "staff.html").read_text(encoding="utf-8")
     assert "--md-primary-fg-color: #1a5e9a;" in html
     assert "テスト市 情報セキュリティ ハンドブック" in html
 
@@ -151,8 +151,8 @@ def test_yaml_text_is_escaped_in_pages_and_titles(project):
     root = project({"content/topics.yaml": topics, "content/miyako/obligations/01-password.yaml": chapter})
     build(root)
     for path in ("roles/staff", "topics/passwords"):
-        html = (root / "site" / path / "index.html").read_text(encoding="utf-8")
+        html = html_file(root / "site", path).read_text(encoding="utf-8")
         assert "<img src=x" not in html and "<script>alert(2)" not in html
         assert "秘密に&lt;script&gt;alert(2)&lt;/script&gt;" in html
-    topic = (root / "site" / "topics" / "passwords" / "index.html").read_text(encoding="utf-8")
+    topic = (root / "site" / "topics" / "passwords.html").read_text(encoding="utf-8")
     assert "<title>パスワード&lt;img src=x onerror=alert(1)&gt;（テスト市）" in topic

@@ -242,12 +242,12 @@ def test_quiz_pages_and_bank_follow_the_settings(small):
     from generator.renderers import Settings
     from generator.renderers.quiz import QuizRenderer
 
-    outputs = {o.path: o.data for o in QuizRenderer().render(small, Settings(("miyako",), 5, 60))}
+    outputs = {o.path: o.data for o in QuizRenderer().pages(small, Settings(("miyako",), 5, 60))}
     assert sorted(outputs) == ["quiz/bank.js", "quiz/ciso.md", "quiz/contractor.md", "quiz/security-manager.md",
                                "quiz/staff.md", "quiz/system-admin.md"]
     staff = outputs["quiz/staff.md"]
     assert 'data-exam-size="5" data-pass-mark="60"' in staff and 'data-roles="staff"' in staff
-    assert '<script src="../bank.js"></script>' in staff and '<script src="../../assets/quiz.js"></script>' in staff
+    assert '<script src="../quiz/bank.js"></script>' in staff and '<script src="../assets/quiz.js"></script>' in staff
     assert 'data-roles="system-admin staff"' in outputs["quiz/system-admin.md"]
     # a role without questions still gets its page (role pages link to it), without the quiz
     assert "テスト市の規程には、外部委託事業者の名前で定められた問題がまだありません。" in outputs["quiz/contractor.md"]

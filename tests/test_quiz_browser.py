@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import build_site
+from generator.build import build
 from generator.completion import parse_record
 from generator.content import load_content
 from generator.questions import bank, pool
 
 from .conftest import ROOT
 
-PAGE = "/miyako/quiz/staff/"
+PAGE = "/miyako/quiz/staff.html"
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_practice_answer_feedback_next_and_reload_keeps_the_state(page, site_url
     assert feedback.locator(".hb-quiz-explanation").inner_text() == question.explanation
     link = feedback.locator("a.hb-quiz-clause")
     href = link.get_attribute("href")
-    assert href.startswith("../../source/#c-")
+    assert href.startswith("../source.html#c-")
     assert due(page) == before - 1
     assert page.evaluate("() => document.activeElement.className").startswith("hb-quiz-next")
 
@@ -77,7 +77,7 @@ def test_practice_answer_feedback_next_and_reload_keeps_the_state(page, site_url
 
     # the clause link leads to the anchor on the original text
     anchor = href.split("#")[1]
-    page.goto(site_url + "/miyako/source/")
+    page.goto(site_url + "/miyako/source.html")
     assert page.locator(f"#{anchor}").count() == 1, anchor
 
 
@@ -139,7 +139,7 @@ def test_exam_fail_explains_every_wrong_answer_and_retake_draws_anew(page, site_
         assert item.get_attribute("data-result") == "wrong"
         verdict = item.locator(".hb-quiz-verdict").inner_text()
         assert verdict.startswith("不正解です。" if n < 15 else "未回答です。")
-        assert item.locator("a.hb-quiz-clause").get_attribute("href").startswith("../../source/#c-")
+        assert item.locator("a.hb-quiz-clause").get_attribute("href").startswith("../source.html#c-")
         assert item.locator("input:disabled").count() == item.locator("input").count()
     assert page.locator(".hb-quiz-submit").is_disabled()
 
@@ -162,11 +162,11 @@ questions:
 
 def test_question_text_is_shown_as_text_from_a_file_share(project, browser):
     root = project({"quizzes/miyako/01.yaml": ESCAPE_QUIZ})
-    build_site(root, root / "site", policies=["miyako"])
+    build(root)
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((root / "site" / "quiz" / "staff" / "index.html").as_uri())  # file://, single-policy layout
+    page.goto((root / "site" / "quiz" / "staff.html").as_uri())  # file://, single-policy layout
     card = page.locator(".hb-quiz-card")
     assert card.locator(".hb-quiz-q").inner_text() == '<img src=x onerror="window.__xss=1"> のような文字列を含む問題です。'
     assert [c.strip() for c in card.locator(".hb-quiz-choice").all_inner_texts()] == [

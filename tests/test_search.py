@@ -56,15 +56,15 @@ def test_first_query_soon_after_page_load(browser, site_url):
 
 
 def test_full_and_half_width_give_the_same_answers(page, site_url):
-    assert results(page, "ＣＩＳＯ", site_url)[0] == "miyako/roles/ciso/"
-    assert results(page, "CISO", site_url)[0] == "miyako/roles/ciso/"
+    assert results(page, "ＣＩＳＯ", site_url)[0] == "miyako/roles/ciso.html"
+    assert results(page, "CISO", site_url)[0] == "miyako/roles/ciso.html"
     assert results(page, "ＩＣカード 共有", site_url)[:5] == results(page, "ICカード 共有", site_url)[:5]
-    assert "nabari/roles/staff/#nabari--ic-card-no-sharing" in results(page, "ICカード 共有", site_url)[:5]
+    assert "nabari/roles/staff.html#nabari--ic-card-no-sharing" in results(page, "ICカード 共有", site_url)[:5]
 
 
 def test_words_inside_compounds_are_found_and_marked(page, site_url):
     top = results(page, "インシデント", site_url)
-    assert "miyako/roles/csirt/#miyako--csirt-report-incident" in top
+    assert "miyako/roles/csirt.html#miyako--csirt-report-incident" in top
     snippets = page.eval_on_selector_all(".hb-search__snippet", "els => els.map(e => e.textContent)")
     assert any("セキュリティインシデント" in s for s in snippets)
     results(page, "資産 返却", site_url)
@@ -73,7 +73,7 @@ def test_words_inside_compounds_are_found_and_marked(page, site_url):
 
 
 def test_a_result_shows_title_page_and_snippet(page, site_url):
-    assert results(page, "離席", site_url)[0] == "miyako/roles/staff/#miyako--clear-desk"
+    assert results(page, "離席", site_url)[0] == "miyako/roles/staff.html#miyako--clear-desk"
     first = page.locator(".hb-search__link").first
     assert first.locator(".hb-search__title").inner_text() == "離席時は端末をロックし、媒体や文書は見られない場所に保管する"
     assert first.locator(".hb-search__page").inner_text() == "義務・職員等（宮古市）"
@@ -95,16 +95,15 @@ def test_search_escapes_html(page, site_url):
     assert not dialogs
 
 
-def test_index_is_deterministic(built_site, tmp_path):
+def test_index_is_deterministic(built_site):
     from generator.content import load_content
-    from generator.search import INDEX_PATH, write_index
+    from generator.layout import Layout
+    from generator.search import index_script
 
-    copy = tmp_path / "site"
-    shutil.copytree(built_site / "site", copy)
-    (copy / INDEX_PATH).unlink()
     content = load_content(built_site)
-    write_index(copy, content, tuple(p.id for p in content.policies))
-    assert (copy / INDEX_PATH).read_bytes() == (built_site / "site" / INDEX_PATH).read_bytes()
+    layout = Layout(tuple(p.id for p in content.policies))
+    assert index_script(content, layout, {}) == index_script(content, layout, {})
+    assert (built_site / "site" / "search" / "index.js").read_text(encoding="utf-8").startswith("window.hbSearchIndex=")
 
 
 @pytest.fixture(scope="module")
@@ -127,22 +126,22 @@ def single_policy_under_subpath(built_site, tmp_path_factory):
 def test_single_policy_site_under_a_subpath(browser, single_policy_under_subpath):
     base = single_policy_under_subpath
     tab = browser.new_page()
-    tab.goto(f"{base}/topics/")
+    tab.goto(f"{base}/topics/index.html")
     top = results(tab, "離席", base)
-    assert top[0] == "roles/staff/#miyako--clear-desk"
+    assert top[0] == "roles/staff.html#miyako--clear-desk"
     tab.locator(".hb-search__link").first.click()
     tab.wait_for_load_state()
-    assert tab.url == f"{base}/roles/staff/#miyako--clear-desk"
+    assert tab.url == f"{base}/roles/staff.html#miyako--clear-desk"
     assert tab.locator("#miyako--clear-desk").is_visible()
     tab.close()
 
 
 def test_search_works_from_file(browser, built_site):
-    role_page = (built_site / "site" / "miyako" / "roles" / "staff" / "index.html").as_uri()
+    role_page = (built_site / "site" / "miyako" / "roles" / "staff.html").as_uri()
     tab = browser.new_page()
     tab.goto(role_page)
     hrefs = bigram_query(tab, "パスワード 流出")
     site = (built_site / "site").as_uri()
-    assert f"{site}/miyako/roles/staff/index.html#miyako--password-report-leak" in hrefs[:5]
+    assert f"{site}/miyako/roles/staff.html#miyako--password-report-leak" in hrefs[:5]
     assert Path(hrefs[0].removeprefix("file://").split("#")[0]).is_file()
     tab.close()
