@@ -336,9 +336,17 @@ class _Generator:
         )
 
     def pick(self, kind: str, answer: str, candidates: Iterable[str]) -> list[str]:
-        """Up to three distractors, those closest in length to the answer first (ties by hash)."""
-        unique = sorted(set(candidates) - {answer})
-        return sorted(unique, key=lambda c: (abs(len(c) - len(answer)), _hash(f"{self.o.id}.{kind}", c)))[:MAX_DISTRACTORS]
+        """Up to three distractors close in length to the answer, as many longer than the answer
+        as a hash of the question id says (0 to 3): the answer is the longest or the shortest
+        choice no more often than chance allows."""
+        qid = f"{self.o.id}.{kind}"
+        unique = sorted(set(candidates) - {answer},
+                        key=lambda c: (abs(len(c) - len(answer)), _hash(qid, c)))
+        longer = [c for c in unique if len(c) > len(answer)]
+        other = [c for c in unique if len(c) <= len(answer)]
+        wanted = _hash(qid, "longer")[0] % (MAX_DISTRACTORS + 1)
+        chosen = longer[:wanted] + other[:MAX_DISTRACTORS - min(wanted, len(longer))]
+        return (chosen + [c for c in longer if c not in chosen])[:MAX_DISTRACTORS]
 
     def named(self, role: LocalRole) -> str:
         """The first of the role's names that the wording uses, or ''."""
@@ -348,8 +356,8 @@ class _Generator:
         return any(fold(w) in fold(self.summary) for w in words if w)
 
     def authorities(self, excluded: set[str]) -> list[LocalRole]:
-        """Roles that could plausibly approve or receive a report, minus ``excluded`` and anyone
-        held by the same person as an excluded role."""
+        """Roles that could plausibly approve or receive a report, minus ``excluded`` (the right
+        answers, the actors) and anyone held by the same person as an excluded role."""
         return [r for r in self.policy.roles
                 if r.canonical not in NON_AUTHORITY_ROLES and r.id not in excluded
                 and not any(_same_holder(r, self.policy.role(e)) for e in excluded)]
@@ -361,7 +369,7 @@ class _Generator:
         if self.in_summary(n for r in roles for n in _names(r)):
             yield from self.cloze(roles[0])
             return
-        others = [r.name for r in self.authorities(set(answers) | bound_roles(self.policy, self.o.actors))]
+        others = [r.name for r in self.authorities(set(answers) | set(self.o.actors))]
         if len(roles) == 1:
             distractors = self.pick(kind, roles[0].name, others)
             if len(distractors) >= 2:
@@ -412,8 +420,11 @@ class _Generator:
             return
         if any(n != hidden and n not in hidden and n in shown.replace(hidden, "") for n in _names(role)):
             return
-        taken = bound_roles(self.policy, [role.id]) | bound_roles(self.policy, o.actors) | set(o.approver) | set(o.report_to)
-        others = [self.named(r) or r.name for r in self.policy.roles if r.id not in taken and r.canonical != "all-staff"]
+        if role.id in o.actors:  # the subject: any role the rule does not bind
+            others = [r for r in self.policy.roles if r.id not in bound_roles(self.policy, o.actors)]
+        else:  # whose approval, whom to tell: another authority, not the actor
+            others = self.authorities(bound_roles(self.policy, [role.id]) | set(o.actors) | set(o.approver) | set(o.report_to))
+        others = [self.named(r) or r.name for r in others if r.canonical != "all-staff"]
         distractors = self.pick("cloze", hidden, (c for c in others if hidden not in c and c not in hidden))
         if len(distractors) >= 2:
             self.cloze_done = True
@@ -431,7 +442,7 @@ class _Generator:
             for rid in role_ids:
                 name = self.named(self.policy.role(rid))
                 if name and name in o.text:
-                    others = self.authorities(set(role_ids) | bound_roles(self.policy, o.actors))
+                    others = self.authorities(set(role_ids) | set(o.actors))
                     swaps.append((name, self.pick("permission", name, (r.name for r in others))))
         if o.deadline and o.deadline in o.text and len(o.deadline) <= MAX_VALUE_LENGTH:
             meaning = _groups(o.deadline, DEADLINE_GROUPS)

@@ -49,23 +49,25 @@ var HandbookQuizCore = (function () {
     return copy;
   }
 
-  /* Up to n of items, one per topic in turn (topics in random order), skipping questions of a
-   * generated kind that already has maxKind questions (counts is shared across calls). */
-  function spread(items, n, random, counts, maxKind) {
-    var groups = {}, topics = [], out = [];
-    shuffled(items, random).forEach(function (q) {
-      if (!groups[q.topic]) { groups[q.topic] = []; topics.push(q.topic); }
-      groups[q.topic].push(q);
+  /* Up to n of items (already shuffled), one per topic in turn (topics in the order they first
+   * appear), skipping questions of a generated kind that already has maxKind questions (counts
+   * is shared across calls). */
+  function spread(items, n, counts, maxKind) {
+    var groups = new Map(), out = [];
+    items.forEach(function (q) {
+      var group = groups.get(q.topic);
+      if (group) group.push(q); else groups.set(q.topic, [q]);
     });
+    var lists = Array.from(groups.values());
     var progress = true;
     while (out.length < n && progress) {
       progress = false;
-      for (var t = 0; t < topics.length && out.length < n; t++) {
-        var group = groups[topics[t]];
+      for (var t = 0; t < lists.length && out.length < n; t++) {
+        var group = lists[t];
         for (var i = 0; i < group.length; i++) {
           var q = group[i];
-          if (q.kind === "scenario" || (counts[q.kind] || 0) < maxKind) {
-            group.splice(i, 1);
+          if (q && (q.kind === "scenario" || (counts[q.kind] || 0) < maxKind)) {
+            group[i] = null;
             counts[q.kind] = (counts[q.kind] || 0) + 1;
             out.push(q);
             progress = true;
@@ -84,16 +86,17 @@ var HandbookQuizCore = (function () {
   function drawExam(pool, size, seed, rules) {
     var random = rng(seed);
     size = Math.min(size, pool.length);
-    var applied = pool.filter(function (q) { return q.applied; });
-    var recall = pool.filter(function (q) { return !q.applied; });
+    var all = shuffled(pool, random);
+    var applied = all.filter(function (q) { return q.applied; });
+    var recall = all.filter(function (q) { return !q.applied; });
     var counts = {};
     var maxKind = Math.max(1, Math.floor(size * rules.maxKindShare));
     var wanted = Math.min(applied.length, Math.max(Math.ceil(size * rules.minApplied), size - recall.length));
-    var picked = spread(applied, wanted, random, counts, maxKind);
-    picked = picked.concat(spread(recall, size - picked.length, random, counts, maxKind));
+    var picked = spread(applied, wanted, counts, maxKind);
+    picked = picked.concat(spread(recall, size - picked.length, counts, maxKind));
     if (picked.length < size) {
-      var rest = shuffled(pool.filter(function (q) { return picked.indexOf(q) < 0; }), random);
-      picked = picked.concat(rest.slice(0, size - picked.length));
+      var taken = new Set(picked);
+      picked = picked.concat(all.filter(function (q) { return !taken.has(q); }).slice(0, size - picked.length));
     }
     return shuffled(picked, random);
   }
