@@ -424,7 +424,9 @@ class _Generator:
             others = [r for r in self.policy.roles if r.id not in bound_roles(self.policy, o.actors)]
         else:  # whose approval, whom to tell: another authority, not the actor
             others = self.authorities(bound_roles(self.policy, [role.id]) | set(o.actors) | set(o.approver) | set(o.report_to))
-        others = [self.named(r) or r.name for r in others if r.canonical != "all-staff"]
+        # each wrong role under the name nearest in length to the hidden one (ＣＩＳＯ against ＣＳＩＲＴ)
+        others = [self.named(r) or min((r.name, *r.aliases), key=lambda n: (abs(len(n) - len(hidden)), n))
+                  for r in others if r.canonical != "all-staff"]
         distractors = self.pick("cloze", hidden, (c for c in others if hidden not in c and c not in hidden))
         if len(distractors) >= 2:
             self.cloze_done = True
