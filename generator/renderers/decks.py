@@ -108,9 +108,16 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") >> 1 | 1 << 30
 
 
+CARD_FORMAT = "2026-12-01"
+"""Date of the last change to what the cards ask (one retrieval target per card): a deck is
+released at the later of this and the policy revision, so notes built the new way are newer than
+a learner's copy even when the content did not change. Move it forward with every such change."""
+
+
 def release_timestamp(policy: Policy) -> float:
-    """Seconds since the epoch at 00:00 JST of the policy revision: grows with each revision."""
-    day = datetime.date.fromisoformat(policy.revision)
+    """Seconds since the epoch at 00:00 JST of the release: the later of the policy revision and
+    CARD_FORMAT, so it grows with each revision and each change of the cards."""
+    day = datetime.date.fromisoformat(max(policy.revision, CARD_FORMAT))
     jst = datetime.timezone(datetime.timedelta(hours=9))
     return datetime.datetime(day.year, day.month, day.day, tzinfo=jst).timestamp()
 
