@@ -50,9 +50,10 @@ var HandbookQuizCore = (function () {
   }
 
   /* Up to n of items (already shuffled), one per topic in turn (topics in the order they first
-   * appear), skipping questions of a generated kind that already has maxKind questions (counts
-   * is shared across calls). */
-  function spread(items, n, counts, maxKind) {
+   * appear), skipping questions of a generated kind that already has maxKind questions, and a
+   * second generated question on one obligation (one would show what the other asks). counts and
+   * used are shared across calls. */
+  function spread(items, n, counts, maxKind, used) {
     var groups = new Map(), out = [];
     items.forEach(function (q) {
       var group = groups.get(q.topic);
@@ -66,8 +67,10 @@ var HandbookQuizCore = (function () {
         var group = lists[t];
         for (var i = 0; i < group.length; i++) {
           var q = group[i];
-          if (q && (q.kind === "scenario" || (counts[q.kind] || 0) < maxKind)) {
+          var generated = q && q.kind !== "scenario";
+          if (q && (!generated || ((counts[q.kind] || 0) < maxKind && !used.has(q.cites[0])))) {
             group[i] = null;
+            if (generated) used.add(q.cites[0]);
             counts[q.kind] = (counts[q.kind] || 0) + 1;
             out.push(q);
             progress = true;
@@ -81,23 +84,27 @@ var HandbookQuizCore = (function () {
 
   /* The exam of one attempt: size questions of the pool, at least rules.minApplied of them
    * applied (scenario, whose approval, whom to tell, by when, which rule), no generated kind
-   * above rules.maxKindShare, spread over topics; if the quotas cannot be met the rest is
-   * filled at random. The same pool, size and seed always give the same exam. */
+   * above rules.maxKindShare, one generated question per obligation, spread over topics; when
+   * recall questions run short more applied ones are taken, and only then is the rest filled at
+   * random. The same pool, size and seed always give the same exam. */
   function drawExam(pool, size, seed, rules) {
     var random = rng(seed);
     size = Math.min(size, pool.length);
     var all = shuffled(pool, random);
     var applied = all.filter(function (q) { return q.applied; });
     var recall = all.filter(function (q) { return !q.applied; });
-    var counts = {};
+    var counts = {}, used = new Set();
     var maxKind = Math.max(1, Math.floor(size * rules.maxKindShare));
     var wanted = Math.min(applied.length, Math.max(Math.ceil(size * rules.minApplied), size - recall.length));
-    var picked = spread(applied, wanted, counts, maxKind);
-    picked = picked.concat(spread(recall, size - picked.length, counts, maxKind));
-    if (picked.length < size) {
-      var taken = new Set(picked);
-      picked = picked.concat(all.filter(function (q) { return !taken.has(q); }).slice(0, size - picked.length));
+    var picked = spread(applied, wanted, counts, maxKind, used);
+    picked = picked.concat(spread(recall, size - picked.length, counts, maxKind, used));
+    var taken = new Set(picked);
+    function left(items) { return items.filter(function (q) { return !taken.has(q); }); }
+    if (picked.length < size) { // too few recall questions within the caps: more applied ones
+      picked = picked.concat(spread(left(applied), size - picked.length, counts, maxKind, used));
+      taken = new Set(picked);
     }
+    if (picked.length < size) picked = picked.concat(left(all).slice(0, size - picked.length));
     return shuffled(picked, random);
   }
 
