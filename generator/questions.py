@@ -27,6 +27,7 @@ browser shuffles them again for each exam attempt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -185,8 +186,10 @@ def giveaway(policy: Policy, q: GeneratedQuestion) -> bool:
     return any(fold(w) in stem for w in words if w) or (q.kind == "deadline" and bool(PERIOD.search(stem)))
 
 
-def generate(policy: Policy) -> list[GeneratedQuestion]:
-    """Every generated question of a policy, in source order, each text once."""
+@functools.lru_cache(maxsize=8)
+def generate(policy: Policy) -> tuple[GeneratedQuestion, ...]:
+    """Every generated question of a policy, in source order, each text once (computed once per
+    policy: pages, decks and the quiz all ask)."""
     seen: set[tuple[str, str]] = set()
     result = []
     for o in sorted(policy.live_obligations, key=lambda o: o.source_line):
@@ -197,7 +200,7 @@ def generate(policy: Policy) -> list[GeneratedQuestion]:
             if key not in seen and not giveaway(policy, q):
                 seen.add(key)
                 result.append(q)
-    return result
+    return tuple(result)
 
 
 def check(generated: Iterable[GeneratedQuestion], authored: Iterable[Question]) -> list[Problem]:
@@ -421,7 +424,8 @@ class _Generator:
         if any(n != hidden and n not in hidden and n in shown.replace(hidden, "") for n in _names(role)):
             return
         if role.id in o.actors:  # the subject: any role the rule does not bind
-            others = [r for r in self.policy.roles if r.id not in bound_roles(self.policy, o.actors)]
+            bound = bound_roles(self.policy, o.actors)
+            others = [r for r in self.policy.roles if r.id not in bound]
         else:  # whose approval, whom to tell: another authority, not the actor
             others = self.authorities(bound_roles(self.policy, [role.id]) | set(o.actors) | set(o.approver) | set(o.report_to))
         # each wrong role under the name nearest in length to the hidden one (ＣＩＳＯ against ＣＳＩＲＴ)
@@ -466,7 +470,8 @@ class _Generator:
         if self.in_summary(_names(role)):
             yield from self.cloze(role)
             return
-        others = [r.name for r in self.policy.roles if r.id not in bound_roles(self.policy, o.actors)]
+        bound = bound_roles(self.policy, o.actors)
+        others = [r.name for r in self.policy.roles if r.id not in bound]
         prompt = ("次の定めの対象となる役割を、選択肢から1つ選んでください。" if len(o.actors) > 1
                   else "次の定めの対象となる役割はどれですか。")
         distractors = self.pick("actor", role.name, others)
