@@ -15,7 +15,7 @@ from anki.scheduler.v3 import CardAnswer
 
 from generator.content import load_content
 from generator.renderers import Settings
-from generator.renderers.decks import DeckRenderer
+from generator.renderers.decks import DeckRenderer, extra_questions
 
 from .conftest import BASE_FILES, CHAPTER, POLICY, ROOT, SOURCE
 
@@ -177,7 +177,8 @@ def deck_of(col: Collection, record_id: str) -> str:
 def test_real_decks_of_a_policy_import_into_anki(built_site, col):
     content = load_content(built_site)
     policy = content.policy("miyako")
-    records = len(policy.obligations) + len([q for q in content.questions if q.policy == "miyako"])
+    records = (len(policy.obligations) + len([q for q in content.questions if q.policy == "miyako"])
+               + len(extra_questions(policy)))
     folder = built_site / "dist" / "miyako"
     decks = [folder / "anki-all-staff.apkg"] + sorted(set(folder.glob("anki-*.apkg")) - {folder / "anki-all-staff.apkg"})
     assert not (folder / "anki-staff.apkg").exists()  # 職員等 is served by the all-staff deck
@@ -195,10 +196,13 @@ def test_real_decks_of_a_policy_import_into_anki(built_site, col):
     assert note["Text"].endswith("パスワードは、他者に知られないように管理しなければならない。")
     assert {"policy::miyako", "topic::passwords", "role::staff", "clause::5.4_(３)_①"} <= set(note.tags)
     card = note.cards()[0]
-    assert "離席時" not in card.question() and "<b>職員等</b>は" in card.question()
+    assert card.question().endswith("職員等が5.4 (３) ①の定めによりしなければならないことは何ですか。")
     answer = card.answer()
+    assert f"<b>{policy.obligations[[o.id for o in policy.obligations].index('miyako.password-keep-secret')].summary}</b>" in answer
     assert "パスワードは、他者に知られないように管理しなければならない。" in answer
     assert "宮古市 宮古市情報セキュリティ対策基準 5.4 (３) ①" in answer
+    generated = col.models.by_name("情報セキュリティ研修（生成問題）")
+    assert col.db.scalar("select count() from notes where mid = ?", generated["id"]) == len(extra_questions(policy))
 
 
 def test_real_role_deck_holds_only_the_roles_own_obligations(built_site, col):
@@ -210,6 +214,7 @@ def test_real_role_deck_holds_only_the_roles_own_obligations(built_site, col):
                 if "system-admin" in o.actors and "staff" not in o.actors}
     expected |= {genanki.guid_for(q.id) for q in content.questions
                  if q.policy == "miyako" and q.roles[:1] == ("system-admin",)}
+    expected |= {genanki.guid_for(q.id) for q in extra_questions(policy) if q.roles[:1] == ("system-admin",)}
     assert guids == expected
     assert [d.name for d in col.decks.all_names_and_ids() if d.name.startswith("情報")] == [
         "情報セキュリティ研修", "情報セキュリティ研修::宮古市", "情報セキュリティ研修::宮古市::情報システム管理者"]
