@@ -6,12 +6,14 @@ so there is one implementation — against the real bank, and answer them with k
 strategies:
 
 - ``random``: any choice;
-- ``all-staff``: the all-staff role (職員, 職員等) when it is offered, else any choice;
+- ``own-role``: a role the test-taker holds — the all-staff role (職員, 職員等), the pool's own
+  role or one it is a member of — when one is offered, else any choice;
 - ``ending``: judge by sentence endings: 「正しい／誤り」 from whether the statement ends
   permissively (…てもよい／ことはできない → 誤り), otherwise never a choice that ends
   permissively (…てもよい, …しなくてよい, …必要はない);
 - ``longest`` / ``shortest``: the longest (shortest) choice;
-- ``combined``: all-staff when offered, else the endings, else the longest of what is left.
+- ``combined``: own role when offered, else the endings, else the shortest of what is left
+  (on this bank the shortest choice is the stronger length cue; the longest was, before issue 14).
 
 Targets: the best strategy's mean score at most 35 %, its pass rate at most 0.1 %. The table also
 shows how the answers are placed (share of each displayed position) and sized (how often the
@@ -33,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content import load_content
-from generator.model import Policy, Question
-from generator.questions import bank, pool
+from generator.model import LocalRole, Policy, Question
+from generator.questions import answer_roles, bank, kind_of, pool
+from generator.views import memberships
 from generator.renderers.quiz import bank_script
 
 ROOT = Path(__file__).resolve().parents[1]
-STRATEGIES = ("random", "all-staff", "ending", "longest", "shortest", "combined")
+STRATEGIES = ("random", "own-role", "ending", "longest", "shortest", "combined")
 """Knowledge-free strategies, in the order of the table's columns."""
 TARGET_MEAN = 0.35
 """The best strategy's mean score must not exceed this share."""
@@ -68,14 +71,14 @@ for (const p of input.pools) {
   let appliedMin = Infinity, appliedSum = 0, size = 0;
   for (let e = 1; e <= input.exams; e++) {
     const seed = core.hash(input.policy + ":" + p.role + ":" + e);
-    const exam = core.drawExam(items, input.size, seed, data.exam);
+    const exam = core.drawExam(items, input.size, seed, data.exam, p.held);
     const luck = core.rng(seed ^ 0x9e3779b9);
     const scores = new Array(strategies).fill(0);
     let applied = 0;
     for (const q of exam) {
       positions[core.choiceOrder(q, seed).indexOf(q.answer)]++;
       if (q.applied) applied++;
-      const probs = input.probs[q.id];
+      const probs = p.probs[q.id];
       for (let s = 0; s < strategies; s++) if (luck() < probs[s]) scores[s]++;
     }
     size = exam.length;
@@ -127,8 +130,19 @@ def _longest(choices: Sequence[str], among: Sequence[int], sign: int = 1) -> lis
     return [i for i in among if sign * len(choices[i]) == top]
 
 
-def _staff(policy: Policy) -> Callable[[str], bool]:
-    names = {n for r in policy.roles if r.canonical == "all-staff" for n in (r.name, *r.aliases)}
+def held(policy: Policy, role: LocalRole) -> set[str]:
+    """Ids of the roles a holder of ``role`` holds: it and the roles it is a member of."""
+    return {role.id} | {m.id for m in memberships(policy, role)}
+
+
+def held_names(policy: Policy, role: LocalRole) -> set[str]:
+    """Names of the roles a holder of ``role`` holds, and of the all-staff role."""
+    roles = [r for r in policy.roles if r.id in held(policy, role) or r.canonical == "all-staff"]
+    return {n for r in roles for n in (r.name, *r.aliases)}
+
+
+def _held(names: set[str]) -> Callable[[str], bool]:
+    """Whether a choice is, or pairs, one of the names."""
     return lambda choice: any(choice == n or choice.startswith(n + "及び") or choice.endswith("及び" + n) for n in names)
 
 
@@ -143,13 +157,14 @@ def _ending(question: Question) -> list[int]:
     return firm if len(firm) < len(choices) else []
 
 
-def probabilities(policy: Policy, question: Question) -> list[float]:
-    """Each strategy's chance of answering the question right, in the order of STRATEGIES."""
+def probabilities(question: Question, held: set[str]) -> list[float]:
+    """Each strategy's chance of answering the question right, in the order of STRATEGIES, for a
+    test-taker holding the roles named ``held``."""
     choices, answer = question.choices, question.answer
     everything = range(len(choices))
-    staff = [i for i in everything if _staff(policy)(choices[i])]
+    staff = [i for i in everything if _held(held)(choices[i])]
     ending = _ending(question)
-    combined = staff or _longest(choices, ending or list(everything))
+    combined = staff or _longest(choices, ending or list(everything), -1)
     return [
         1 / len(choices),
         _uniform(choices, staff, answer),
@@ -177,17 +192,19 @@ def simulate(root: Path, exams: int, quiz_js: Path) -> tuple[list[PoolResult], d
     with tempfile.TemporaryDirectory() as tmp:
         for policy in content.policies:  # one node process per policy, run side by side
             questions = bank(content, policy)
-            balance[policy.id] = length_balance(questions)
-            pools = [(role.id, [q.id for q in pool(questions, policy, role)]) for role in policy.roles]
-            pools = [(role, ids) for role, ids in pools if ids]
+            balance[policy.id] = length_balance([q for q in questions if kind_of(q) != "actor"])
+            pools = [(role, pool(questions, policy, role)) for role in policy.roles]
+            pools = [(role, asked) for role, asked in pools if asked]
             bank_js = Path(tmp) / f"{policy.id}.js"
             bank_js.write_text(bank_script(policy, questions), encoding="utf-8")
             request = Path(tmp) / f"{policy.id}.json"
             request.write_text(json.dumps({
                 "quizJs": str(quiz_js), "bankJs": str(bank_js), "policy": policy.id, "exams": exams,
                 "size": EXAM_SIZE, "passMark": PASS_MARK, "strategies": list(STRATEGIES),
-                "pools": [{"role": role, "ids": ids} for role, ids in pools],
-                "probs": {q.id: probabilities(policy, q) for q in questions},
+                "pools": [{"role": role.id, "ids": [q.id for q in asked],
+                           "held": [role.id, *(m.id for m in memberships(policy, role))],
+                           "probs": {q.id: probabilities(q, held_names(policy, role)) for q in asked}}
+                          for role, asked in pools],
             }, ensure_ascii=False), encoding="utf-8")
             with request.open("rb") as stdin:
                 process = subprocess.Popen(["node", "-e", NODE_HARNESS], stdin=stdin, stdout=subprocess.PIPE)
@@ -196,7 +213,7 @@ def simulate(root: Path, exams: int, quiz_js: Path) -> tuple[list[PoolResult], d
     for policy, pools, stdout, status in outputs:
         if status:
             raise RuntimeError(f"node failed for {policy.id} (exit {status})")
-        sizes = dict((role, len(ids)) for role, ids in pools)
+        sizes = {role.id: len([q for q in asked if not set(answer_roles(q)) & held(policy, role)]) for role, asked in pools}
         for row in json.loads(stdout):
             n = len(STRATEGIES)
             results.append(PoolResult(
@@ -208,7 +225,7 @@ def simulate(root: Path, exams: int, quiz_js: Path) -> tuple[list[PoolResult], d
 
 def table(results: Sequence[PoolResult], balance: dict[str, tuple[float, float, float]], exams: int) -> str:
     """The integrity table as Markdown."""
-    head = "| policy | pool | questions | " + " | ".join(STRATEGIES) + " | best pass | applied min | answer position |"
+    head = "| policy | pool | exam questions | " + " | ".join(STRATEGIES) + " | best pass | applied min | answer position |"
     lines = [f"Exam integrity: {exams} simulated exams per pool, {EXAM_SIZE} questions, pass mark {PASS_MARK} %. "
              "Cells: mean score %.", "", head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:

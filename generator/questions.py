@@ -7,7 +7,9 @@ distractor is a real value of the same policy that is known to be wrong for this
 - ``actor``: who must do this. Distractors are roles the rule does not bind (:func:`bound_roles`:
   not the actors, not their members such as a section head or ＣＳＩＲＴ made of 職員等, not a
   role held by the same person as one of those). No question whose answer is the all-staff role:
-  in an all-staff pool 「職員等」 would be right every time.
+  in an all-staff pool 「職員等」 would be right every time. (The exam draw also leaves out any
+  question whose ``answer_roles`` the test-taker holds; an actor question is only ever in the
+  pools of its actors, so it is for practice.)
 - ``approver`` / ``report_to``: whose approval is needed, to whom one reports. When the text
   names two roles, the answer is the pair and every choice is a pair, each role offered twice.
 - ``deadline`` / ``frequency``: by when, how often. Values are grouped by meaning (直ちに, 速やかに,
@@ -119,6 +121,10 @@ class GeneratedQuestion(Question):
     """One of the keys of ``KIND_LABELS`` except ``scenario``."""
     basis: str = ""
     """The words of the obligation's text (or lead-in) the answer rests on: checked to be there."""
+    answer_roles: tuple[str, ...] = ()
+    """Local role ids the answer names (who must, whose approval, whom to tell, the role hidden
+    in a cloze). An exam never asks it of someone who holds one of them: 「my own role」 would
+    always be right."""
     obligation: Obligation | None = field(default=None, compare=False, repr=False)
     """The obligation the question was generated from."""
 
@@ -126,6 +132,11 @@ class GeneratedQuestion(Question):
 def kind_of(question: Question) -> str:
     """``scenario`` for an authored question, otherwise the generated question's kind."""
     return question.kind if isinstance(question, GeneratedQuestion) else "scenario"
+
+
+def answer_roles(question: Question) -> tuple[str, ...]:
+    """The role ids a question's answer names: none for an authored question."""
+    return question.answer_roles if isinstance(question, GeneratedQuestion) else ()
 
 
 def cites_superseded_law(o: Obligation) -> bool:
@@ -327,7 +338,8 @@ class _Generator:
 
     # --- building blocks
 
-    def make(self, kind: str, question: str, answer: str, distractors: Iterable[str], basis: str) -> GeneratedQuestion:
+    def make(self, kind: str, question: str, answer: str, distractors: Iterable[str], basis: str,
+             roles: Iterable[LocalRole] = ()) -> GeneratedQuestion:
         o = self.o
         qid = f"{o.id}.{kind}"
         choices = sorted([answer, *distractors], key=lambda c: _hash(qid, c))
@@ -335,21 +347,23 @@ class _Generator:
         return GeneratedQuestion(
             id=qid, question=question, choices=tuple(choices), answer=choices.index(answer),
             explanation=explanation, cites=(o.id,), roles=o.actors, policy=self.policy.id,
-            location=o.location, kind=kind, basis=basis, obligation=o,
+            location=o.location, kind=kind, basis=basis, answer_roles=tuple(r.id for r in roles), obligation=o,
         )
 
     def pick(self, kind: str, answer: str, candidates: Iterable[str]) -> list[str]:
-        """Up to three distractors close in length to the answer, as many longer than the answer
-        as a hash of the question id says (0 to 3): the answer is the longest or the shortest
-        choice no more often than chance allows."""
+        """Three distractors (two when only two candidates exist) close in length to the answer:
+        as many longer than the answer as a hash of the question id says, the others shorter.
+        None when the candidates cannot place the answer there: the answer's rank by length is
+        then chance, so neither the longest nor the shortest choice is a cue."""
         qid = f"{self.o.id}.{kind}"
-        unique = sorted(set(candidates) - {answer},
-                        key=lambda c: (abs(len(c) - len(answer)), _hash(qid, c)))
+        unique = sorted(set(candidates) - {answer}, key=lambda c: (abs(len(c) - len(answer)), _hash(qid, c)))
+        size = min(MAX_DISTRACTORS, len(unique))
         longer = [c for c in unique if len(c) > len(answer)]
-        other = [c for c in unique if len(c) <= len(answer)]
-        wanted = _hash(qid, "longer")[0] % (MAX_DISTRACTORS + 1)
-        chosen = longer[:wanted] + other[:MAX_DISTRACTORS - min(wanted, len(longer))]
-        return (chosen + [c for c in longer if c not in chosen])[:MAX_DISTRACTORS]
+        shorter = [c for c in unique if len(c) < len(answer)]
+        wanted = _hash(qid, "longer")[0] % (size + 1)
+        if len(longer) < wanted or len(shorter) < size - wanted:
+            return []
+        return longer[:wanted] + shorter[:size - wanted]
 
     def named(self, role: LocalRole) -> str:
         """The first of the role's names that the wording uses, or ''."""
@@ -376,7 +390,8 @@ class _Generator:
         if len(roles) == 1:
             distractors = self.pick(kind, roles[0].name, others)
             if len(distractors) >= 2:
-                yield self.make(kind, f"{prompt}\n「{self.o.summary}」", roles[0].name, distractors, self.named(roles[0]))
+                yield self.make(kind, f"{prompt}\n「{self.o.summary}」", roles[0].name, distractors, self.named(roles[0]),
+                                roles)
             return
         # A pair: {A,B} against {A,C}, {C,D}, {D,B}: every role is offered twice, so counting
         # how often a role appears among the choices does not point at the answer.
@@ -384,12 +399,13 @@ class _Generator:
         join = next((w for w in PAIR_WORDS if any(squeeze(x + w + y) in self.wording for x, y in
                                                   ((self.named(roles[0]), self.named(roles[1])),
                                                    (self.named(roles[1]), self.named(roles[0]))))), PAIR_WORDS[0])
-        wrong = self.pick(kind, a + join + b, others)[:2]
+        wrong = sorted(set(others) - {a, b}, key=lambda c: (abs(len(c) - len(a)), _hash(self.o.id, kind, c)))[:2]
         if len(wrong) < 2:
             return
         c, d = wrong
         distractors = [a + join + c, c + join + d, d + join + b]
-        yield self.make(kind, f"{pair_prompt}\n「{self.o.summary}」", a + join + b, distractors, self.named(roles[0]))
+        yield self.make(kind, f"{pair_prompt}\n「{self.o.summary}」", a + join + b, distractors, self.named(roles[0]),
+                        roles)
 
     def value_question(self, kind: str, value: str, groups, prompt: str):
         meaning = _groups(value, groups)
@@ -435,7 +451,7 @@ class _Generator:
         if len(distractors) >= 2:
             self.cloze_done = True
             yield self.make("cloze", f"次の規定の空欄（{BLANK}）に入る語句はどれですか。\n「{shown.replace(hidden, BLANK)}」",
-                            hidden, distractors, hidden)
+                            hidden, distractors, hidden, [role])
 
     def permission(self):
         """Which statement is the rule: the verbatim text against texts with one substance
@@ -476,4 +492,4 @@ class _Generator:
                   else "次の定めの対象となる役割はどれですか。")
         distractors = self.pick("actor", role.name, others)
         if len(distractors) >= 2:
-            yield self.make("actor", f"{prompt}\n「{o.summary}」", role.name, distractors, self.named(role))
+            yield self.make("actor", f"{prompt}\n「{o.summary}」", role.name, distractors, self.named(role), [role])

@@ -10,13 +10,16 @@ from collections import Counter
 import pytest
 
 from generator.content import load_content
-from generator.questions import APPLIED_KINDS, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, bank, pool
+from generator.questions import APPLIED_KINDS, answer_roles, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, bank, pool
 from generator.renderers.quiz import bank_script
+from generator.views import memberships
 
 from .conftest import ROOT
 
 QUIZ_JS = ROOT / "docs" / "assets" / "quiz.js"
 SEEDS = 300
+HELD: dict[str, list[str]] = {}
+"""Role ids the all-staff taker holds, per policy (filled by the draws fixture)."""
 
 HARNESS = r"""
 const fs = require("fs");
@@ -29,10 +32,10 @@ const byId = new Map(data.questions.map((q) => [q.id, q]));
 const items = input.ids.map((id) => byId.get(id));
 const exams = [];
 for (let seed = 1; seed <= input.seeds; seed++) {
-  const exam = core.drawExam(items, 20, seed, data.exam);
+  const exam = core.drawExam(items, 20, seed, data.exam, input.held);
   exams.push(exam.map((q) => ({ id: q.id, order: core.choiceOrder(q, seed) })));
 }
-const again = core.drawExam(items, 20, 7, data.exam).map((q) => q.id);
+const again = core.drawExam(items, 20, 7, data.exam, input.held).map((q) => q.id);
 process.stdout.write(JSON.stringify({ exams, again }));
 """
 
@@ -49,11 +52,13 @@ def draws(tmp_path_factory):
         bank_js = folder / f"{policy.id}.js"
         bank_js.write_text(bank_script(policy, questions), encoding="utf-8")
         request = {"quizJs": str(QUIZ_JS), "bankJs": str(bank_js), "policy": policy.id, "seeds": SEEDS,
-                   "ids": [q.id for q in pool(questions, policy, staff)]}
+                   "ids": [q.id for q in pool(questions, policy, staff)],
+                   "held": [staff.id, *(m.id for m in memberships(policy, staff))]}
         done = subprocess.run(["node", "-e", HARNESS], input=json.dumps(request), capture_output=True, text=True,
                               check=True)
         out = json.loads(done.stdout)
         result[policy.id] = ({q.id: q for q in questions}, out["exams"], out["again"])
+        HELD[policy.id] = request["held"]
     return result
 
 
@@ -62,15 +67,16 @@ def test_draw_meets_the_quotas(draws, policy):
     from generator.questions import kind_of
 
     questions, exams, _ = draws[policy]
+    held = HELD[policy]
     for exam in exams:
         ids = [item["id"] for item in exam]
         assert len(ids) == 20 and len(set(ids)) == 20
         kinds = Counter(kind_of(questions[i]) for i in ids)
         assert sum(kinds[k] for k in APPLIED_KINDS) >= EXAM_MIN_APPLIED * 20, kinds
         assert all(n <= EXAM_MAX_KIND_SHARE * 20 for k, n in kinds.items() if k != "scenario"), kinds
-        # no "who must" question whose answer is the all-staff role in the all-staff pool
-        assert not [i for i in ids if kind_of(questions[i]) == "actor"
-                    and questions[i].choices[questions[i].answer] in ("職員", "職員等")]
+        # never a question whose answer is a role the taker holds (all staff: 職員, 職員等)
+        assert not [i for i in ids if questions[i].choices[questions[i].answer] in ("職員", "職員等")]
+        assert not [i for i in ids if set(answer_roles(questions[i])) & set(held)]
         generated = Counter(questions[i].cites[0] for i in ids if kind_of(questions[i]) != "scenario")
         assert max(generated.values(), default=0) == 1  # one would show what another asks
     # different seeds, different exams

@@ -164,62 +164,38 @@ def run(capsys, *args):
 
 
 def test_small_project_questions_are_exactly_these(small):
+    """Few roles, few values: most questions are left out, each for a stated reason."""
     questions = generate(small.policy("miyako"))
     assert [(q.id, q.kind) for q in questions] == [
         ("miyako.password-report-leak.report_to", "report_to"),
-        ("miyako.password-report-leak.deadline", "deadline"),
-        ("miyako.password-report-leak.permission", "permission"),
-        ("miyako.fault-report.deadline", "deadline"),
-        ("miyako.fault-report.permission", "permission"),
-        ("miyako.fault-report.actor", "actor"),
         ("miyako.install-approval.permission", "permission"),
-        ("miyako.install-approval.actor", "actor"),
-        ("miyako.staff-install.approver", "approver"),
-        ("miyako.staff-install.permission", "permission"),
     ]
-    by_id = {q.id: q for q in questions}
-    # no "who must" question whose answer is 職員等: in an all-staff pool it would always be right
-    assert not [q for q in questions if q.kind == "actor" and q.choices[q.answer] == "職員等"]
+    report, statement = questions
 
-    actor = by_id["miyako.fault-report.actor"]
-    assert actor.question == "次の定めの対象となる役割はどれですか。\n「障害を検知したらＣＩＳＯに報告する」"
-    # 情報セキュリティ管理者 is not bound by a rule for 情報システム管理者; 職員等 is (its member)
-    assert sorted(actor.choices) == sorted(["情報システム管理者", "ＣＩＳＯ", "外部委託事業者", "情報セキュリティ管理者"])
-    assert actor.choices[actor.answer] == "情報システム管理者"
-    assert actor.cites == ("miyako.fault-report",) and actor.roles == ("system-admin",)
-    assert actor.explanation == ("テスト市の規程 1.2 ② に「情報システム管理者は、障害を検知した場合は、直ちにＣＩＳＯに"
-                                 "報告しなければならない。」と定められています。")
-
-    # the summary's 「速やかに」 is left out of the question: no answer in the question
-    deadline = by_id["miyako.password-report-leak.deadline"]
-    assert deadline.question == "次のことは、いつ行うと定められていますか。\n「パスワードが流出したら所属長に報告する」"
-    assert sorted(deadline.choices) == sorted(["速やかに", "直ちに", "あらかじめ"])
-    assert deadline.choices[deadline.answer] == "速やかに"
-    # 「ソフトウェアを入れる前に許可を得る」 says 前に: no deadline question for it
-    assert "miyako.install-approval.deadline" not in by_id
-
-    report = by_id["miyako.password-report-leak.report_to"]
+    # whom to report to: neither 職員等 (who must report) nor 外部委託事業者 receives reports
+    assert report.question == "次の定めで、報告・連絡をする相手はどの役割ですか。\n「パスワードが流出したら所属長に報告する」"
     assert report.choices[report.answer] == "情報セキュリティ管理者"
-    # neither 職員等 (who must report) nor 外部委託事業者 receives reports
-    assert "職員等" not in report.choices and "外部委託事業者" not in report.choices
+    assert sorted(report.choices) == sorted(["情報セキュリティ管理者", "ＣＩＳＯ", "情報システム管理者"])
+    assert report.answer_roles == ("security-manager",)
+    assert report.explanation == ("テスト市の規程 1.1 ② に「パスワードが流出した場合には、情報セキュリティ管理者に速やかに"
+                                  "報告しなければならない。」と定められています。")
 
-    approver = by_id["miyako.staff-install.approver"]
-    assert approver.choices[approver.answer] == "情報システム管理者"
-
-    # which statement is the rule: the verbatim text against the same text with the deadline or
-    # the role to report to changed; every choice ends as the rule does
-    statement = by_id["miyako.fault-report.permission"]
+    # which statement is the rule: the verbatim text against the same text with the deadline or the
+    # approver changed; every choice ends as the rule does
     assert statement.question == "次のうち、規程の定めとして正しいものはどれですか。"
-    assert statement.choices[statement.answer] == "情報システム管理者は、障害を検知した場合は、直ちにＣＩＳＯに報告しなければならない。"
+    assert statement.choices[statement.answer] == "情報システム管理者は、ソフトウェアを導入する場合は、あらかじめＣＩＳＯの許可を得なければならない。"
     assert sorted(statement.choices) == sorted([
-        "情報システム管理者は、障害を検知した場合は、直ちにＣＩＳＯに報告しなければならない。",
-        "情報システム管理者は、障害を検知した場合は、速やかにＣＩＳＯに報告しなければならない。",
-        "情報システム管理者は、障害を検知した場合は、事前にＣＩＳＯに報告しなければならない。",
-        "情報システム管理者は、障害を検知した場合は、直ちに情報セキュリティ管理者に報告しなければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、あらかじめＣＩＳＯの許可を得なければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、直ちにＣＩＳＯの許可を得なければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、速やかにＣＩＳＯの許可を得なければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、あらかじめ情報セキュリティ管理者の許可を得なければならない。",
     ])
-    may = by_id["miyako.staff-install.permission"]
-    assert may.choices[may.answer] == "職員等は、情報システム管理者の許可を得て、ソフトウェアを導入することができる。"
-    assert all(c.endswith("ソフトウェアを導入することができる。") for c in may.choices)
+
+    ids = {q.id for q in questions}
+    # 「ソフトウェアを入れる前に許可を得る」 says 前に: no deadline question (the answer would be in it)
+    assert "miyako.install-approval.deadline" not in ids
+    # no "who must" question whose answer is 職員等: in an all-staff pool it would always be right
+    assert "miyako.password-keep-secret.actor" not in ids and "miyako.no-takeout.actor" not in ids
 
 
 def test_generation_is_deterministic_and_ids_do_not_depend_on_text(small):
@@ -243,7 +219,7 @@ def test_pool_of_a_role_holds_its_own_the_all_staff_and_the_authored_questions(p
     admin = {q.id for q in pool(questions, policy, policy.role("system-admin"))}
     staff = {q.id for q in pool(questions, policy, policy.role("staff"))}
     ciso = {q.id for q in pool(questions, policy, policy.role("ciso"))}
-    assert "miyako.fault-report.actor" in admin and "miyako.fault-report.actor" not in staff
+    assert "miyako.install-approval.permission" in admin and "miyako.install-approval.permission" not in staff
     assert staff < admin  # a system administrator is also 職員等
     assert ciso == {"miyako.q-leak"}  # only the authored question for everyone
 
@@ -271,13 +247,13 @@ def test_quiz_pages_and_bank_follow_the_settings(small):
 
 
 def test_an_authored_question_with_a_generated_questions_text_is_reported(project, capsys):
-    text = "次の定めの対象となる役割はどれですか。\\n「障害を検知したらＣＩＳＯに報告する」"
+    text = "次の定めで、報告・連絡をする相手はどの役割ですか。\\n「パスワードが流出したら所属長に報告する」"
     quiz = QUIZ.replace("同僚にパスワードを見られたかもしれません。どうしますか。", f'"{text}"')
     project({**FILES, "quizzes/miyako/01.yaml": quiz})
     status, out, err = run(capsys, "validate")
     assert status == 2
     assert err == [
-        f"{CHAPTER_PATH}:{LINES['miyako.fault-report']}: 生成した問題「miyako.fault-report.actor」は"
+        f"{CHAPTER_PATH}:{LINES['miyako.password-report-leak']}: 生成した問題「miyako.password-report-leak.report_to」は"
         "問題「miyako.q-leak」と同じ問題文です。",
         "1 件の問題があります。何も書き出していません。",
     ]
@@ -286,12 +262,12 @@ def test_an_authored_question_with_a_generated_questions_text_is_reported(projec
 def test_a_generated_answer_the_text_does_not_bear_out_is_rejected(small):
     policy = small.policy("miyako")
     questions = generate(policy)
-    bad = dataclasses.replace(questions[1], basis="遅滞なく")
+    bad = dataclasses.replace(questions[1], basis="遅滞なく", question="別の問題文")
     first = questions[0].id
     assert check([questions[0], bad, questions[0]], []) == [
-        Problem(CHAPTER_PATH, LINES["miyako.password-report-leak"],
-                "生成した問題「miyako.password-report-leak.deadline」の答え「速やかに」の根拠「遅滞なく」が"
-                "義務「miyako.password-report-leak」の text（または lead_in）にありません。"),
+        Problem(CHAPTER_PATH, LINES["miyako.install-approval"],
+                f"生成した問題「miyako.install-approval.permission」の答え「{bad.choices[bad.answer]}」の根拠「遅滞なく」が"
+                "義務「miyako.install-approval」の text（または lead_in）にありません。"),
         Problem(CHAPTER_PATH, LINES["miyako.password-report-leak"], f"生成した問題の id「{first}」が重複しています。"),
         Problem(CHAPTER_PATH, LINES["miyako.password-report-leak"],
                 f"生成した問題「{first}」は問題「{first}」と同じ問題文です。"),
@@ -425,7 +401,6 @@ def test_distractors_are_never_bound_by_the_rule(project):
             wrong = {c for i, c in enumerate(q.choices) if i != q.answer}
             assert not wrong & {r.name for r in policy.roles if r.id in bound_roles(policy, q.obligation.actors)}, q.id
             checked += 1
-    assert checked
 
 
 def test_an_approval_by_two_roles_is_asked_as_the_pair(project):
@@ -468,14 +443,13 @@ def test_quiz_stats_prints_counts_per_policy_kind_and_role(project, capsys):
     status, out, err = run(capsys, "quiz", "stats")
     assert status == 0 and err == []
     assert out.splitlines() == [
-        "テスト市（miyako）: 11 問",
-        f"  種類別: {KIND_LABELS['scenario']} 1、誰が行うか 2、誰の承認・許可か 1、誰に報告するか 1、いつまでに 2、"
-        "正しい定めはどれか 4",
+        "テスト市（miyako）: 3 問",
+        f"  種類別: {KIND_LABELS['scenario']} 1、誰に報告するか 1、正しい定めはどれか 1",
         "  役割別（練習・試験の出題範囲）:",
         "    ＣＩＳＯ（ciso）: 1 問",
-        "    情報セキュリティ管理者（security-manager）: 6 問",
-        "    情報システム管理者（system-admin）: 11 問",
-        "    職員等（staff）: 6 問",
+        "    情報セキュリティ管理者（security-manager）: 2 問",
+        "    情報システム管理者（system-admin）: 3 問",
+        "    職員等（staff）: 2 問",
         "    外部委託事業者（contractor）: 1 問",
     ]
 

@@ -82,13 +82,17 @@ var HandbookQuizCore = (function () {
     return out;
   }
 
-  /* The exam of one attempt: size questions of the pool, at least rules.minApplied of them
+  /* The exam of one attempt for a holder of the roles held: size questions of the pool (none
+   * whose answer names one of those roles), at least rules.minApplied of them
    * applied (scenario, whose approval, whom to tell, by when, which rule), no generated kind
    * above rules.maxKindShare, one generated question per obligation, spread over topics; when
    * recall questions run short more applied ones are taken, and only then is the rest filled at
    * random. The same pool, size and seed always give the same exam. */
-  function drawExam(pool, size, seed, rules) {
+  function drawExam(pool, size, seed, rules, held) {
     var random = rng(seed);
+    pool = pool.filter(function (q) { // never "which role?" when the answer is a role the taker holds
+      return !(q.answerRoles || []).some(function (r) { return held.indexOf(r) >= 0; });
+    });
     size = Math.min(size, pool.length);
     var all = shuffled(pool, random);
     var applied = all.filter(function (q) { return q.applied; });
@@ -409,7 +413,7 @@ if (typeof module === "object" && module.exports) module.exports = HandbookQuizC
     seed = typeof seed === "number" ? seed : core.newSeed();
     keepAttempt(seed);
     clear(exam);
-    var items = core.drawExam(pool, examSize, seed, data.exam);
+    var items = core.drawExam(pool, examSize, seed, data.exam, roles);
     exam.setAttribute("data-seed", String(seed));
     exam.appendChild(el("p", {}, items.length + " 問です。すべて答えてから「採点する」を押してください（" +
       passMark + "% 以上で合格）。"));

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from ..anchors import clause_anchor
 from ..layout import PageLinks
 from ..model import Content, Policy, Question
-from ..questions import APPLIED_KINDS, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, KIND_LABELS, bank, kind_of, pool
+from ..questions import (
+    APPLIED_KINDS, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, KIND_LABELS, answer_roles, bank, kind_of, pool,
+)
 from ..views import memberships
 from . import Output, Settings
 from .templating import environment
@@ -25,7 +27,8 @@ BANK_GLOBAL = "HANDBOOK_QUIZ"
 
 def bank_script(policy: Policy, questions: list[Question]) -> str:
     """``bank.js``: the policy's questions as a JavaScript object literal (JSON, sorted keys), with
-    what the exam draw needs: each question's topic and whether it is applied, and the quotas."""
+    what the exam draw needs: each question's topic, whether it is applied, the roles its answer
+    names, and the quotas."""
     obligations = {o.id: o for o in policy.obligations}
     items = []
     for q in questions:
@@ -34,7 +37,7 @@ def bank_script(policy: Policy, questions: list[Question]) -> str:
             "id": q.id, "kind": kind_of(q), "kindLabel": KIND_LABELS[kind_of(q)], "question": q.question,
             "choices": list(q.choices), "answer": q.answer, "explanation": q.explanation,
             "cites": list(q.cites), "roles": list(q.roles), "clause": cited.clause, "anchor": clause_anchor(cited.clause),
-            "topic": cited.topic, "applied": kind_of(q) in APPLIED_KINDS,
+            "topic": cited.topic, "applied": kind_of(q) in APPLIED_KINDS, "answerRoles": list(answer_roles(q)),
         })
     exam = {"minApplied": EXAM_MIN_APPLIED, "maxKindShare": EXAM_MAX_KIND_SHARE}
     data = {"policy": policy.id, "municipality": policy.municipality, "revision": policy.revision, "exam": exam,
