@@ -404,14 +404,14 @@ def published_all_staff_deck(policy, questions) -> bytes:
 
 def test_upgrading_from_the_published_decks_keeps_history_in_real_anki(col, tmp_path):
     content = load_content(ROOT)
-    policy = content.policy("nabari")
-    authored = [q for q in content.questions if q.policy == "nabari"]
+    policy = content.policy("moriyama")
+    authored = [q for q in content.questions if q.policy == "moriyama"]
     old = tmp_path / "old.apkg"
     old.write_bytes(published_all_staff_deck(policy, authored))
     assert import_deck(col, old).new
 
     # A learner studies: a day's new cards, answered Good.
-    col.decks.select(col.decks.id_for_name("情報セキュリティ研修::名張市::全職員共通"))
+    col.decks.select(col.decks.id_for_name("情報セキュリティ研修::守山市::全職員共通"))
     while queued := col.sched.get_queued_cards(fetch_limit=1).cards:
         card = col.get_card(queued[0].card.id)
         card.start_timer()
@@ -422,7 +422,8 @@ def test_upgrading_from_the_published_decks_keeps_history_in_real_anki(col, tmp_
     notes_before = dict(col.db.execute("select guid, id from notes"))
 
     new = tmp_path / "new.apkg"
-    new.write_bytes(next(o.data for o in DeckRenderer().downloads(content, ("nabari",)) if o.path.endswith("anki-all-staff.apkg")))
+    new.write_bytes(next(o.data for o in DeckRenderer().downloads(content, ("moriyama",))
+                         if o.path.endswith("anki-all-staff.apkg")))
     log = import_deck(col, new)
     assert log.updated and log.new and not log.conflicting
 
@@ -445,6 +446,6 @@ def test_upgrading_from_the_published_decks_keeps_history_in_real_anki(col, tmp_
     assert col.db.scalar("select count() from notes where mid = ?", generated["id"]) == len(log.new)
 
     # A law that was replaced: its note stays (Anki never deletes) and is marked as withdrawn.
-    withdrawn = note_of(col, "nabari.comply-personal-information-ordinance")
-    assert withdrawn.id == notes_before[genanki.guid_for("nabari.comply-personal-information-ordinance")]
+    withdrawn = note_of(col, "moriyama.comply-personal-information-ordinance")
+    assert withdrawn.id == notes_before[genanki.guid_for("moriyama.comply-personal-information-ordinance")]
     assert "retired" in withdrawn.tags and withdrawn["Status"].startswith("【出題停止】")

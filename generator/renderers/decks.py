@@ -15,7 +15,7 @@ obligations and questions (``anki-<role>.apkg``); a role with nothing of its own
 Every card asks for one thing (the minimum information principle): whose approval, whom to
 report to, by when, how often, the role hidden in the text, what to do in a situation, or what a
 clause requires. The obligation's card asks the first of these its generated questions offer
-(:data:`CARD_KINDS`); its other generated questions are notes of their own type
+(:data:`CARD_KINDS`); its other such questions are notes of their own type
 (:data:`QUESTION_TYPE`), and authored scenario questions are asked without their choices (recall,
 not recognising a letter). Backs stay short: the answer, one quote (cut around the answer when
 long), the clause. Obligations no card should drill (an item of a list of laws, a law since
@@ -92,12 +92,10 @@ WITHDRAWN_NOTICE = ("【出題停止】このカードは学習の対象から�
                     "一時停止または削除してかまいません。")
 """Shown above the card of an obligation no card drills any more (its Status field)."""
 
-CARD_KINDS = ("approver", "report_to", "deadline", "frequency", "cloze", "actor")
-"""Which generated question an obligation's own card asks, the first available in this order."""
-
-QUESTION_KINDS = frozenset({"approver", "report_to", "deadline", "frequency", "cloze", "actor"})
-"""Generated kinds that become notes of their own; which-statement questions need their choices
-and repeat what these ask."""
+CARD_KINDS = ("approver", "report_to", "deadline", "frequency", "cloze")
+"""Which generated question an obligation's own card asks, the first available in this order.
+Not "who must do this", nor a cloze hiding the actor: in a role's own deck the answer is always
+that role. Which-statement questions need their choices and repeat what these ask."""
 
 QUOTE_LIMIT = 100
 """Longest quote on a back, in characters; a longer text is cut around the answer."""
@@ -153,10 +151,16 @@ def recall(question: str) -> str:
     return escape(question)
 
 
-def card_target(o: Obligation, generated: list[GeneratedQuestion]) -> GeneratedQuestion | None:
-    """The generated question the obligation's own card asks (see CARD_KINDS), if any."""
-    by_kind = {q.kind: q for q in generated}
-    return next((by_kind[k] for k in CARD_KINDS if k in by_kind), None)
+def recallable(generated: list[GeneratedQuestion]) -> list[GeneratedQuestion]:
+    """The generated questions worth a card: of CARD_KINDS, the answer not one of the actors,
+    in the order of CARD_KINDS."""
+    ok = [q for q in generated if q.kind in CARD_KINDS and not set(q.answer_roles) & set(q.obligation.actors)]
+    return sorted(ok, key=lambda q: CARD_KINDS.index(q.kind))
+
+
+def card_target(generated: list[GeneratedQuestion]) -> GeneratedQuestion | None:
+    """The generated question an obligation's own card asks, if any: the first recallable one."""
+    return next(iter(recallable(generated)), None)
 
 
 def _note(model: genanki.Model, guid: str, front: str, back: str, text: str, clause: str, policy: Policy,
@@ -173,7 +177,7 @@ def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQues
     """The obligation's card: one thing to recall (its first generated question as a prompt, or
     the action for its situation or clause); retired and withdrawn obligations are marked."""
     actors = "、".join(policy.role(r).name for r in o.actors)
-    target = card_target(o, generated)
+    target = card_target(generated)
     if target is not None:
         answer = target.choices[target.answer]
         front, back = recall(target.question), f"<b>{escape(answer)}</b>"
@@ -288,13 +292,9 @@ def generated_by_obligation(policy: Policy) -> dict[str, list[GeneratedQuestion]
 
 
 def extra_questions(policy: Policy) -> list[Question]:
-    """Generated questions that become notes of their own: those of QUESTION_KINDS that are not
-    the question their obligation's card asks."""
-    result = []
-    for generated in generated_by_obligation(policy).values():
-        target = card_target(generated[0].obligation, generated)
-        result += [q for q in generated if q.kind in QUESTION_KINDS and q is not target]
-    return result
+    """Generated questions that become notes of their own: the recallable ones other than the
+    question their obligation's card asks."""
+    return [q for generated in generated_by_obligation(policy).values() for q in recallable(generated)[1:]]
 
 
 def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
