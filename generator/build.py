@@ -35,8 +35,9 @@ from pathlib import Path
 from .content import load_content
 from .errors import HandbookError
 from .manifest import build_info
-from .renderers import render_downloads
-from .stage import read_project, stage
+from .model import Content
+from .renderers import Output, render_downloads
+from .stage import Project, read_project, stage
 
 WORKERS = 2
 """Site builds run at once (the machines this runs on have two cores)."""
@@ -68,27 +69,39 @@ def build(root: Path, progress=None) -> BuildResult:
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
-        sites = [("site", project.settings(policies), None)]
-        sites += [(f"site-{pid}", project.settings((pid,)), None) for pid in policies]
-        sites += [("editors-guide", project.settings(()), "")]
-        configs = [stage(project, content, settings, downloads, work / "stage" / name, work / name, guide)
-                   for name, settings, guide in sites]
+        configs = stage_sites(project, content, policies, downloads, work / "stage", work)
         clock.lap("stage")
         say(f"サイトを生成しています（{len(configs)} 件）…")
-        build_sites(configs)
+        build_sites(list(configs.values()))
         clock.lap("sites")
         dist = work / "dist"
         for output in downloads:
             _write(dist / output.path.removeprefix("downloads/"), output.data)
-        for pid in policies:
-            (dist / f"handbook-{pid}.zip").write_bytes(zip_folder(work / f"site-{pid}", pid, newest))
-        (dist / "editors-guide.zip").write_bytes(zip_folder(work / "editors-guide", "editors-guide", newest))
+        for name in configs:
+            if name != PORTAL:
+                (dist / f"{name}.zip").write_bytes(zip_folder(work / name, name.removeprefix("handbook-"), newest))
         (dist / "build-info.json").write_bytes(build_info(content))
-        publish(work / "site", root / "site")
+        publish(work / PORTAL, root / "site")
         publish(dist, root / "dist")
         clock.lap("publish")
     files = sum(1 for p in (root / "site").rglob("*") if p.is_file())
     return BuildResult(root / "site", root / "dist", files, clock.laps)
+
+
+PORTAL = "site"
+"""The site published in ``site/``: every policy of the project (or the configured ones)."""
+
+
+def stage_sites(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
+                stage_dir: Path, site_dir: Path) -> dict[str, Path]:
+    """Stage every site of the project: name → staged configuration. The portal (``site``), one
+    site per municipality (``handbook-<policy>``), and the editor's guide (``editors-guide``);
+    each is built into ``site_dir / name``."""
+    sites = [(PORTAL, project.settings(policies), None)]
+    sites += [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
+    sites += [("editors-guide", project.settings(()), "")]
+    return {name: stage(project, content, settings, downloads, stage_dir / name, site_dir / name, guide)
+            for name, settings, guide in sites}
 
 
 class _Clock:

@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("build", help="サイト（site/）と配布物（dist/）を作る")
 
+    stage = sub.add_parser("stage", help="各サイトの docs と mkdocs.yml を書き出す（プラグインなしの mkdocs build で作れます）")
+    stage.add_argument("--out", type=Path, default=Path(".cache/stage"), help="書き出し先（既定: .cache/stage）")
+
     schema = sub.add_parser("schema", help="YAML 用の JSON Schema（schema/）を書き出す")
     schema.add_argument("--check", action="store_true", help="書き出さずに、最新かどうかだけ調べる")
 
@@ -96,8 +99,28 @@ def cmd_coverage(root: Path, args: argparse.Namespace) -> int:
 def cmd_build(root: Path, args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(root)
+    result = build(root, progress=lambda message: print(message, file=sys.stderr))
     print(f"サイトを {result.site} に、配布物を {result.dist} に書き出しました。")
+    return 0
+
+
+def cmd_stage(root: Path, args: argparse.Namespace) -> int:
+    import shutil
+
+    from .build import stage_sites
+    from .content import load_content
+    from .renderers import render_downloads
+    from .stage import read_project
+
+    content = load_content(root)
+    project = read_project(root, content)
+    policies = project.policies or tuple(p.id for p in content.policies)
+    out = (root / args.out).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    configs = stage_sites(project, content, policies, render_downloads(content, policies), out, out / "built")
+    for name, config in configs.items():
+        print(f"{name}: mkdocs build -f {config}")
     return 0
 
 
@@ -156,6 +179,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "coverage": cmd_coverage,
     "build": cmd_build,
+    "stage": cmd_stage,
     "schema": cmd_schema,
     "clean-source": cmd_clean_source,
     "checklist": cmd_checklist,

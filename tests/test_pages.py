@@ -119,6 +119,7 @@ extra:
 """
 
 
+@pytest.mark.slow
 def test_brand_colours_and_name_are_applied(project):
     root = project()
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8").replace(
@@ -130,6 +131,7 @@ def test_brand_colours_and_name_are_applied(project):
     assert "テスト市 情報セキュリティ ハンドブック" in html
 
 
+@pytest.mark.slow
 def test_bad_brand_settings_are_reported_in_japanese(project):
     root = project()
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
@@ -143,6 +145,7 @@ def test_bad_brand_settings_are_reported_in_japanese(project):
     assert not (root / "site").exists()
 
 
+@pytest.mark.slow
 def test_yaml_text_is_escaped_in_pages_and_titles(project):
     from .conftest import BASE_FILES, CHAPTER
 

@@ -160,6 +160,7 @@ questions:
 """
 
 
+@pytest.mark.slow
 def test_question_text_is_shown_as_text_from_a_file_share(project, browser):
     root = project({"quizzes/miyako/01.yaml": ESCAPE_QUIZ})
     build(root)

@@ -1,5 +1,7 @@
 """Bad input: every problem at once, as ``path:line: message`` in Japanese, exit status 2."""
 
+import pytest
+
 from generator.cli import main
 
 from .conftest import CHAPTER, POLICY
@@ -91,10 +93,11 @@ def test_duplicate_ids_unknown_topic_and_bad_role_mapping(project, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_previous_site_untouched(project, capsys):
     root = project()
     assert main(["build"]) == 0
-    page = root / "site" / "roles" / "staff" / "index.html"
+    page = root / "site" / "roles" / "staff.html"
     before = page.read_bytes()
     (root / CHAPTER_PATH).write_text(CHAPTER.replace("modality: must\n", "modality: perhaps\n", 1), encoding="utf-8")
     assert main(["build"]) == 2
