@@ -24,8 +24,9 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build.py
 
+# Live preview with the editor's guide; after a save only the pages that changed are rebuilt.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 setup: $(STAMP)
 

@@ -37,7 +37,7 @@ from .errors import HandbookError
 from .manifest import build_info
 from .model import Content
 from .renderers import Output, render_downloads
-from .stage import Project, read_project, stage
+from .stage import SITE, Project, read_project, stage
 
 WORKERS = 2
 """Site builds run at once (the machines this runs on have two cores)."""
@@ -69,7 +69,7 @@ def build(root: Path, progress=None) -> BuildResult:
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
-        configs = stage_sites(project, content, policies, downloads, work / "stage", work)
+        configs = stage_sites(project, content, policies, downloads, work)
         clock.lap("stage")
         say(f"サイトを生成しています（{len(configs)} 件）…")
         build_sites(list(configs.values()))
@@ -77,11 +77,11 @@ def build(root: Path, progress=None) -> BuildResult:
         dist = work / "dist"
         for output in downloads:
             _write(dist / output.path.removeprefix("downloads/"), output.data)
-        for name in configs:
+        for name, config in configs.items():
             if name != PORTAL:
-                (dist / f"{name}.zip").write_bytes(zip_folder(work / name, name.removeprefix("handbook-"), newest))
+                (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, name.removeprefix("handbook-"), newest))
         (dist / "build-info.json").write_bytes(build_info(content))
-        publish(work / PORTAL, root / "site")
+        publish(configs[PORTAL].parent / SITE, root / "site")
         publish(dist, root / "dist")
         clock.lap("publish")
     files = sum(1 for p in (root / "site").rglob("*") if p.is_file())
@@ -93,14 +93,14 @@ PORTAL = "site"
 
 
 def stage_sites(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
-                stage_dir: Path, site_dir: Path) -> dict[str, Path]:
-    """Stage every site of the project: name → staged configuration. The portal (``site``), one
-    site per municipality (``handbook-<policy>``), and the editor's guide (``editors-guide``);
-    each is built into ``site_dir / name``."""
+                stage_dir: Path) -> dict[str, Path]:
+    """Stage every site of the project into ``stage_dir / name``: name → staged configuration. The
+    portal (``site``), one site per municipality (``handbook-<policy>``), and the editor's guide
+    (``editors-guide``)."""
     sites = [(PORTAL, project.settings(policies), None)]
     sites += [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
     sites += [("editors-guide", project.settings(()), "")]
-    return {name: stage(project, content, settings, downloads, stage_dir / name, site_dir / name, guide)
+    return {name: stage(project, content, settings, downloads, stage_dir / name, guide)
             for name, settings, guide in sites}
 
 

@@ -118,7 +118,7 @@ def cmd_stage(root: Path, args: argparse.Namespace) -> int:
     out = (root / args.out).resolve()
     if out.exists():
         shutil.rmtree(out)
-    configs = stage_sites(project, content, policies, render_downloads(content, policies), out, out / "built")
+    configs = stage_sites(project, content, policies, render_downloads(content, policies), out)
     for name, config in configs.items():
         print(f"{name}: mkdocs build -f {config}")
     return 0

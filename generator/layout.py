@@ -220,8 +220,8 @@ class PageLinks:
         return f"{self.root}{ASSETS}/{name}"
 
     def built(self, target: str) -> str:
-        """Any other built file for raw HTML (``quiz/bank.js``), relative to the built page."""
-        return self.root + self.layout.url(target)
+        """Any built file for raw HTML (``quiz/bank.js``, a page's URL), relative to the built page."""
+        return posixpath.relpath(self.layout.url(target), posixpath.dirname(self.layout.url(self.page)) or ".")
 
 
 def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:

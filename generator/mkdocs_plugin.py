@@ -60,8 +60,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             policies = project.policies or tuple(p.id for p in content.policies)
             downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
-                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), root / "site",
-                               guide=GUIDE)
+                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), guide=GUIDE)
                 staged_config = yaml.safe_load(staged.read_text(encoding="utf-8"))
                 target = root / SERVE_DIR
                 sync(Path(tmp) / "docs", target)

@@ -7,7 +7,8 @@ plugin: ``mkdocs build -f <stage>/mkdocs.yml``. It holds
   page (Markdown with front matter), the page data (quiz bank), the downloads, and the search
   index (``search/index.js``);
 - ``mkdocs.yml``: the project's settings (theme, extensions, extra) with the navigation as data,
-  the site's URL style and the checked brand; without the ``handbook`` plugin.
+  the site's URL style and the checked brand; without the ``handbook`` plugin. The site is built
+  into ``site/`` beside it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from .views import by_topic
 
 PLUGIN = "handbook"
 """The name of the MkDocs plugin (``mkdocs serve``), dropped from staged configurations."""
+
+SITE = "site"
+"""Where a staged site is built, inside its stage folder (successors such as Zensical require it)."""
 
 GUIDE_PLUGINS = ("mkdocstrings",)
 """Plugins only the editor's guide uses (its schema reference), left out of the staff's sites."""
@@ -91,7 +95,7 @@ def read_project(root: Path, content: Content) -> Project:
 
 
 def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,
-          site_dir: Path, guide: str | None = None) -> Path:
+          guide: str | None = None) -> Path:
     """Write the docs tree and configuration of one site into ``target``; return the config file.
 
     ``guide`` is where the editor's guide goes: None for the staff's sites (the portal and each
@@ -110,13 +114,13 @@ def stage(project: Project, content: Content, settings: Settings, downloads: lis
     static = {path: text for path, text in static.items() if path not in generated}
     write(docs / SEARCH_INDEX, index_script(content, settings.layout, static))
     path = target / "mkdocs.yml"
-    config = site_config(project, content, settings, generated, target, site_dir, guide)
+    config = site_config(project, content, settings, generated, target, guide)
     write(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return path
 
 
 def site_config(project: Project, content: Content, settings: Settings, pages: set[str], target: Path,
-                site_dir: Path, guide: str | None) -> dict:
+                guide: str | None) -> dict:
     """The MkDocs configuration of one staged site."""
     layout = settings.layout
     config = dict(project.config)
@@ -141,7 +145,7 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
         sections[pid] = policy_pages(layout, policy, topics, pages)
     titles = {p.id: p.municipality for p in content.policies}
     config.update(
-        site_name=name, docs_dir="docs", site_dir=os.path.relpath(site_dir, target), theme=theme,
+        site_name=name, docs_dir="docs", site_dir=SITE, theme=theme,
         use_directory_urls=layout.directory_urls, extra={**(config.get("extra") or {}), "brand": brand},
         nav=layout.nav(sections, titles, guide),
     )

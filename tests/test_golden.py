@@ -57,7 +57,7 @@ def outputs(root: Path) -> dict[str, str]:
     content = load_content(root)
     project = read_project(root, content)
     downloads = render_downloads(content, ("miyako",))
-    config = stage(project, content, project.settings(("miyako",)), downloads, root / "stage", root / "site")
+    config = stage(project, content, project.settings(("miyako",)), downloads, root / "stage")
     docs = config.parent / "docs"
     result = {"mkdocs.yml": config.read_text(encoding="utf-8").replace(project.config["theme"]["custom_dir"], "")}
     for path in sorted(docs.rglob("*")):

@@ -42,7 +42,7 @@ def test_a_staged_site_builds_with_plain_mkdocs_without_the_plugin(project, caps
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)],
                           capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""})
     assert done.returncode == 0, done.stderr
-    html = (root / "staged" / "built" / "handbook-miyako" / "roles" / "staff.html").read_text(encoding="utf-8")
+    html = (root / "staged" / "handbook-miyako" / "site" / "roles" / "staff.html").read_text(encoding="utf-8")
     assert 'href="../source.html#c-1-1-1"' in html
 
 
@@ -54,3 +54,45 @@ def test_a_broken_link_in_a_page_fails_the_build_with_mkdocs_reason(project, cap
     err = capsys.readouterr().err
     assert "サイトの生成に失敗しました:" in err and "nowhere.md" in err
     assert not (root / "site").exists()
+
+
+@pytest.mark.slow
+def test_serve_shows_an_edited_summary_and_the_guide(project):
+    """``make serve``: the plugin stages the site (with the editor's guide) and restages on a save."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    root = project()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+    def page(path: str, wanted: str, seconds: float = 60) -> str:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                    text = response.read().decode("utf-8")
+                if wanted in text:
+                    return text
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{path} never showed {wanted!r}")
+
+    try:
+        page("roles/staff.html", "パスワードを他人に知られないようにする")
+        page("guide/schema.html", "applies_to")
+        chapter = root / "content" / "miyako" / "obligations" / "01-password.yaml"
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+            "summary: パスワードを他人に知られないようにする", "summary: パスワードは誰にも教えない"), encoding="utf-8")
+        page("roles/staff.html", "パスワードは誰にも教えない")
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert not (root / "site").exists()  # serve builds in a temporary folder, never into site/

@@ -247,7 +247,7 @@ def test_quiz_pages_and_bank_follow_the_settings(small):
                                "quiz/staff.md", "quiz/system-admin.md"]
     staff = outputs["quiz/staff.md"]
     assert 'data-exam-size="5" data-pass-mark="60"' in staff and 'data-roles="staff"' in staff
-    assert '<script src="../quiz/bank.js"></script>' in staff and '<script src="../assets/quiz.js"></script>' in staff
+    assert '<script src="bank.js"></script>' in staff and '<script src="../assets/quiz.js"></script>' in staff
     assert 'data-roles="system-admin staff"' in outputs["quiz/system-admin.md"]
     # a role without questions still gets its page (role pages link to it), without the quiz
     assert "テスト市の規程には、外部委託事業者の名前で定められた問題がまだありません。" in outputs["quiz/contractor.md"]

@@ -97,6 +97,7 @@ def test_duplicate_ids_unknown_topic_and_bad_role_mapping(project, capsys):
 def test_failed_build_leaves_previous_site_untouched(project, capsys):
     root = project()
     assert main(["build"]) == 0
+    capsys.readouterr()
     page = root / "site" / "roles" / "staff.html"
     before = page.read_bytes()
     (root / CHAPTER_PATH).write_text(CHAPTER.replace("modality: must\n", "modality: perhaps\n", 1), encoding="utf-8")
