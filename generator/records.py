@@ -11,6 +11,7 @@ import datetime
 import difflib
 import types
 import typing
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -19,12 +20,15 @@ from .model import Location
 from .yamlfile import LocatedDict, LocatedList
 
 
-def yaml_fields(cls: type) -> list[dataclasses.Field]:
+@cache
+def yaml_fields(cls: type) -> tuple[dataclasses.Field, ...]:
     """The fields of a model class that are written in YAML (not filled in by the loader)."""
-    return [f for f in dataclasses.fields(cls) if not f.metadata.get("derived")]
+    return tuple(f for f in dataclasses.fields(cls) if not f.metadata.get("derived"))
 
 
+@cache
 def field_types(cls: type) -> dict[str, Any]:
+    """The resolved type hints of a model class (resolved once: the loader asks for every record)."""
     return typing.get_type_hints(cls)
 
 
