@@ -27,7 +27,7 @@ from .errors import HandbookError, display_path
 from .model import Content, LocalRole, Obligation, Policy
 from .renderers.checklists import (
     BOLD, COLUMNS, HEADING_FILL, ID_COLUMN, POLICY_ID_CELL, ROLE_ID_CELL, SHEET, STATUS_COLUMN, STATUSES,
-    LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, workbook_bytes, wrapped_lines,
+    LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, put, workbook_bytes, wrapped_lines,
 )
 from .renderers.templating import environment
 from .sources import fold
@@ -322,14 +322,13 @@ def report_xlsx(collection: Collection, date: str = "") -> bytes:
     title = "自己点検 集計" + (f"（{date} 現在）" if date else "")
 
     def table(ws, columns: tuple[str, ...], rows: list[list], widths: dict[str, int]) -> None:
-        ws["A1"] = title
-        ws["A1"].font = BOLD
+        put(ws, 1, 1, title).font = BOLD
         for col, name in enumerate(columns, start=1):
-            ws.cell(3, col, name).font = BOLD
+            put(ws, 3, col, name).font = BOLD
             ws.cell(3, col).fill = HEADING_FILL
         for r, values in enumerate(rows, start=4):
             for col, value in enumerate(values, start=1):
-                ws.cell(r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
+                put(ws, r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
             lines = max(wrapped_lines(str(v), widths.get(get_column_letter(col), DEFAULT_WIDTH))
                         for col, v in enumerate(values, start=1))
             ws.row_dimensions[r].height = LINE_HEIGHT * lines + 4

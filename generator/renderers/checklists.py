@@ -18,6 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 from itertools import groupby
 
 from openpyxl import Workbook
@@ -69,13 +70,38 @@ def checklist_rows(content: Content, policy: Policy, role_id: str) -> list[tuple
     return [(n, o, topic) for n, (o, topic) in enumerate(grouped, start=1)]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program run a value as a formula (CSV/formula injection)."""
+
+
+def runs_as_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_field(value: Any) -> Any:
+    """A CSV value as text: one a spreadsheet would run gets a leading apostrophe (OWASP's advice)."""
+    return "'" + value if runs_as_formula(value) else value
+
+
+def put(ws, row: int, col: int, value: Any):
+    """Write a value into a cell, as text: a string a spreadsheet would run (「=HYPERLINK(…)」,
+    「-1+2」) is stored as a string with Excel's quote prefix, never as a formula. Every workbook the
+    project writes goes through here; only its own COUNTIF formulas do not."""
+    cell = ws.cell(row, col)
+    cell.value = value
+    if runs_as_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def checklist_csv(content: Content, policy: Policy, role_id: str) -> bytes:
     """UTF-8 with BOM and CRLF line ends: what Japanese Excel opens correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for number, o, topic in checklist_rows(content, policy, role_id):
-        writer.writerow([number, o.id, o.clause, topic, o.summary, o.quote, "", ""])
+        writer.writerow([csv_field(v) for v in (number, o.id, o.clause, topic, o.summary, o.quote, "", "")])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -121,13 +147,12 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     ws.title = SHEET
     editable = Protection(locked=False)
 
-    ws["A1"] = f"{policy.municipality} {policy.title} 自己点検チェックリスト（{role.name}）"
-    ws["A1"].font = Font(bold=True, size=14)
+    put(ws, 1, 1, f"{policy.municipality} {policy.title} 自己点検チェックリスト（{role.name}）").font = Font(bold=True, size=14)
     values = {"規程": f"{policy.municipality} {policy.title}", "版": policy.revision, "役割": role.name}
     for row, label in enumerate(HEADER_FIELDS, start=2):
-        ws.cell(row, 1, label).font = BOLD
+        put(ws, row, 1, label).font = BOLD
         ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
-        ws.cell(row, 3, values.get(label))
+        put(ws, row, 3, values.get(label))
         if label not in values:  # to be filled in by the unit: every cell of the merged range editable
             for col in range(3, 6):
                 ws.cell(row, col).protection = editable
@@ -139,7 +164,7 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
 
     top = TABLE_TOP
     for col, name in enumerate(COLUMNS, start=1):
-        cell = ws.cell(top, col, name)
+        cell = put(ws, top, col, name)
         cell.font = BOLD
         cell.fill = HEADING_FILL
         cell.border = BORDER
@@ -152,7 +177,7 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
         r = top + number
         values = [number, o.id, o.clause, topic, o.summary, o.quote, None, None]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(r, col, value)
+            cell = put(ws, r, col, value)
             cell.alignment = WRAP
             cell.border = BORDER
         for col in (STATUS_COLUMN, REMARKS_COLUMN):
@@ -202,7 +227,7 @@ def _summary_sheet(summary, rows: list[tuple[int, Obligation, str]]) -> None:
         cell.fill = HEADING_FILL
         cell.border = BORDER
     for i, topic in enumerate(dict.fromkeys(t for _, _, t in rows), start=start + 1):
-        summary.cell(i, 1, topic).border = BORDER
+        put(summary, i, 1, topic).border = BORDER
         for col, status in enumerate(STATUSES, start=2):
             summary.cell(i, col, f'=COUNTIFS({topic_range},$A{i},{status_range},"{status}")')
         summary.cell(i, len(STATUSES) + 2, f'=COUNTIFS({topic_range},$A{i},{status_range},"")')
