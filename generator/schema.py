@@ -99,6 +99,9 @@ def schemas() -> dict[str, dict]:
     policy["required"] = policy.get("required", []) + ["roles"]
     chapter = record_schema(model.Chapter)
     chapter["properties"].update(obligations=listed(model.Obligation), not_obligations=listed(model.NotObligation))
+    chapter["anyOf"] = [  # a chapter without either is content deleted by mistake (content.py refuses it)
+        {"required": [key], "properties": {key: {"minItems": 1}}} for key in ("obligations", "not_obligations")
+    ]
     chapter["$schema"] = policy["$schema"]
     chapter["title"] = "content/<policy>/obligations/*.yaml"
     return {

@@ -60,8 +60,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
     file or broken bytes get a message of their own (and None)."""
     root = problems.root
     if root is not None and not path.resolve().is_relative_to(root.resolve()):
-        problems.add(path, 0, f"プロジェクトの外（{path.resolve().as_posix()}）を指しています。"
-                              "シンボリックリンクをやめ、ファイルをプロジェクトの中に置いてください。")
+        problems.add(path, 0, "プロジェクトの外にあるファイルを指しています（シンボリックリンク）。"
+                              "ファイルそのものをプロジェクトの中に置いてください。")
         return None
     try:
         size = path.stat().st_size
@@ -116,7 +116,7 @@ def parse_yaml(text: str, path: Path | str, problems: Problems) -> Any:
             if not builder.add(event):
                 break
     except yaml.MarkedYAMLError as err:
-        problems.add(path, *_syntax_problem(err))
+        problems.add(path, *_syntax_problem(err, builder.open_flow()))
     except yaml.YAMLError:
         problems.add(path, 0, "YAML として読めません。字下げ・引用符・括弧を確かめてください。")
     if len(problems.items) > before:
@@ -124,19 +124,19 @@ def parse_yaml(text: str, path: Path | str, problems: Problems) -> Any:
     return builder.result
 
 
-def _syntax_problem(err: yaml.MarkedYAMLError) -> tuple[int, str]:
+def _syntax_problem(err: yaml.MarkedYAMLError, flow: LocatedDict | LocatedList | None) -> tuple[int, str]:
     """(line, message) for a YAML syntax error: where the broken construct opens and what to do.
 
-    PyYAML's and libyaml's English differ; the context names the construct in both."""
+    PyYAML's and libyaml's English differ; the context names the construct in both. ``flow`` is
+    the innermost ``[…]`` or ``{…}`` still open when the error came, if any."""
     context, problem = err.context or "", err.problem or ""
     opened = (err.context_mark or err.problem_mark).line + 1 if (err.context_mark or err.problem_mark) else 0
     at = err.problem_mark.line + 1 if err.problem_mark else opened
     if "quoted scalar" in context:
         return opened, "この行で始まる引用符（\" または '）が閉じていません。値の終わりに同じ引用符を書いてください。"
-    if "flow sequence" in context:
-        return opened, "この行で始まる [ が ] で閉じていません。値に [ を含めるときは値全体を引用符で囲んでください。"
-    if "flow mapping" in context:
-        return opened, "この行で始まる { が } で閉じていません。値に { を含めるときは値全体を引用符で囲んでください。"
+    if "flow" in context and flow is not None:
+        brackets = "[ が ]" if isinstance(flow, LocatedList) else "{ が }"
+        return flow.line, f"この行で始まる {brackets} で閉じていません。値に括弧を含めるときは値全体を引用符で囲んでください。"
     if "simple key" in context:
         return opened, "「項目: 値」の「: 」がありません。前の行の続きなら字下げをそろえ、値の中の改行なら引用符で囲んでください。"
     if "mapping values" in problem:
@@ -166,7 +166,7 @@ class _Builder:
         self.path, self.problems = path, problems
         self.constructor = yaml.SafeLoader("")
         self.stack: list[list] = []
-        """Open collections: [value, pending key (or _NOTHING), line of the pending key]."""
+        """Open collections: [value, pending key (or _NOTHING), line of the pending key, flow style]."""
         self.result: Any = None
         self.documents = 0
 
@@ -200,8 +200,12 @@ class _Builder:
             value.line, value.item_lines = line, []
         self.place(value, line, event)
         if isinstance(event, yaml.CollectionStartEvent):
-            self.stack.append([value, _NOTHING, 0])
+            self.stack.append([value, _NOTHING, 0, event.flow_style])
         return True
+
+    def open_flow(self) -> LocatedDict | LocatedList | None:
+        """The innermost ``[…]`` or ``{…}`` not closed yet."""
+        return next((entry[0] for entry in reversed(self.stack) if entry[3]), None)
 
     def refuse(self, event: yaml.NodeEvent, line: int) -> None:
         """Anchors, aliases and tags: each noted where it is written."""

@@ -1,0 +1,291 @@
+"""A corpus of bad inputs, tried as a careless editor and a hostile department would.
+
+Each case is a small project (the ``project`` fixture's files, some replaced) with the exact
+messages ``handbook validate`` must print and its exit status: never a traceback, never content
+that vanishes without a word. The same corpus checks that the published JSON Schemas accept
+exactly what validation accepts, as far as a schema can say it (``schema``). Property-based
+tests try the YAML loader with any text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from generator.cli import main
+from generator.errors import Problems
+from generator.sources import SourceText
+from generator.yamlfile import LocatedDict, LocatedList, parse_yaml
+
+from .conftest import CHAPTER, POLICY, ROOT, SOURCE
+
+CH = "content/miyako/obligations/01-password.yaml"
+POL = "content/miyako/policy.yaml"
+QUIZ_PATH = "quizzes/miyako/01.yaml"
+QUIZ = """\
+questions:
+  - id: miyako.q-leak
+    question: パスワードが漏れたかもしれません。どうしますか。
+    choices: [情報セキュリティ管理者に報告する, 様子を見る]
+    answer: 0
+    explanation: 流出したら速やかに報告します。
+    cites: [miyako.password-report-leak]
+"""
+BUILD_INFO = "dist/build-info.json"
+
+
+def build_info(obligations: int, policy: str = "miyako") -> str:
+    return json.dumps({"policies": {policy: {"revision": "2026-04-01", "obligations": obligations, "questions": 0}}})
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@dataclass
+class Case:
+    files: dict[str, str | bytes | None]
+    """Files replacing the base project's (None deletes one)."""
+    expected: list[str]
+    """Every line ``handbook validate`` writes to stderr, the count line aside."""
+    schema: str | None = "refused"
+    """What the JSON Schemas say of the YAML files: ``refused`` (some file is invalid), ``accepted``
+    (the fault lies across files or in the source, beyond a schema), None (the YAML itself is refused
+    before any schema applies: syntax, encoding, tags, anchors)."""
+    status: int = 2
+    link: str = ""
+    """A file to create as a symbolic link to a copy of the chapter outside the project."""
+
+
+def chapter(old: str, new: str) -> dict[str, str]:
+    assert old in CHAPTER
+    return {CH: CHAPTER.replace(old, new, 1)}
+
+
+def policy(old: str, new: str) -> dict[str, str]:
+    assert old in POLICY
+    return {POL: POLICY.replace(old, new, 1)}
+
+
+CASES: dict[str, Case] = {
+    # --- YAML the loader refuses, with a message at the line where the broken construct opens ---
+    "form feed from a PDF copy": Case(
+        chapter("他者に知られない", "他者に\x0c知られない"), [
+            f"{CH}:7: 制御文字（U+000C）が含まれています。PDF などから貼り付けたときに混じることがあります。削除してください。",
+        ], None),
+    "NUL byte": Case(chapter("title: パスワード", "title: パス\x00ワード"), [
+            f"{CH}:2: 制御文字（U+0000）が含まれています。PDF などから貼り付けたときに混じることがあります。削除してください。",
+        ], None),
+    "tag on a value": Case(chapter("modality: must\n", "modality: !important must\n"), [
+            f"{CH}:9: タグ（!important）は使えません。値だけを書いてください（「!」で始まる文字列なら引用符で囲みます）。",
+        ], None),
+    "python object tag": Case(
+        chapter("summary: パスワードを他人に知られないようにする", 'summary: !!python/object/apply:os.system ["echo"]'), [
+            f"{CH}:11: タグ（!!python/object/apply:os.system）は使えません。値だけを書いてください（「!」で始まる文字列なら引用符で囲みます）。",
+        ], None),
+    "impossible date": Case(policy('revision: "2026-04-01"', "revision: 2026-02-30"), [
+            f"{POL}:4: 日付「2026-02-30」は存在しません。実在する日付を YYYY-MM-DD の形で書いてください。",
+        ], None),
+    "deep nesting": Case(chapter('title: パスワード', "title: " + nested(60)), [
+            f"{CH}:2: 入れ子が深すぎます（20 段まで）。字下げを確かめてください。",
+        ], None),
+    "unclosed double quote": Case(chapter('number: "1"', 'number: "1'), [
+            f"{CH}:1: この行で始まる引用符（\" または '）が閉じていません。値の終わりに同じ引用符を書いてください。",
+        ], None),
+    "unclosed single quote": Case(chapter("title: パスワード", "title: 'パスワード"), [
+            f"{CH}:2: この行で始まる引用符（\" または '）が閉じていません。値の終わりに同じ引用符を書いてください。",
+        ], None),
+    "unclosed flow list": Case(chapter("actors: [staff]\n    modality: must\n    topic: passwords\n    summary: パスワードを他人",
+                                       "actors: [staff\n    modality: must\n    topic: passwords\n    summary: パスワードを他人"), [
+            f"{CH}:8: この行で始まる [ が ] で閉じていません。値に括弧を含めるときは値全体を引用符で囲んでください。",
+        ], None),
+    "colon inside a plain value": Case(chapter("title: パスワード", "title: 注意: パスワード"), [
+            f"{CH}:2: この行の「: 」の位置が正しくありません。値に「: 」を含めるときは値全体を引用符で囲み、字下げが前の行とそろっているか確かめてください。",
+        ], None),
+    "indentation out of line": Case(chapter("    modality: must\n    topic: passwords\n    summary: パスワードを他人",
+                                            "    modality: must\n   topic: passwords\n    summary: パスワードを他人"), [
+            f"{CH}:10: 字下げ（行頭の空白の数）が前の項目とそろっていません。同じ階層の項目は同じ数の空白で始めてください。",
+        ], None),
+    "line without a colon": Case(chapter("title: パスワード\n", "title: パスワード\nobligations の前のメモ\n"), [
+            f"{CH}:3: 「項目: 値」の「: 」がありません。前の行の続きなら字下げをそろえ、値の中の改行なら引用符で囲んでください。",
+        ], None),
+    "value starting with @": Case(chapter("title: パスワード", "title: @パスワード"), [
+            f"{CH}:2: 「@」や「`」などで始まる値は引用符で囲んでください。",
+        ], None),
+    "value starting with *": Case(chapter("title: パスワード", "title: *重要 パスワード"), [
+            f"{CH}:2: 「&」「*」で始まる値は引用符で囲んでください（アンカー・エイリアスは使えません）。",
+        ], None),
+    "two documents": Case({CH: CHAPTER + "---\nnumber: \"2\"\n"}, [
+            f"{CH}:26: 1つのファイルに書ける文書は1つです。「---」の行を削除してください。",
+        ], None),
+    "merge key": Case(chapter('title: パスワード', "title: パスワード\n<<: {number: \"9\"}"), [
+            f"{CH}:3: マージキー（<<）は使えません。値をそのまま書いてください。",
+        ], None),
+    "anchor and alias": Case(chapter('number: "1"\ntitle: パスワード', 'number: &n "1"\ntitle: *n'), [
+            f"{CH}:1: アンカー・エイリアス（&n）は使えません。値をそのまま書いてください。",
+            f"{CH}:2: アンカー・エイリアス（*n）は使えません。値をそのまま書いてください。",
+        ], None),
+    "alias bomb": Case({CH: CHAPTER + "lol: &a [x, x, x, x, x, x, x, x, x]\n"
+                        "lol2: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nlol3: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"}, [
+            f"{CH}:26: アンカー・エイリアス（&a）は使えません。値をそのまま書いてください。",
+            f"{CH}:27: アンカー・エイリアス（&b）は使えません。値をそのまま書いてください。",
+            f"{CH}:27: アンカー・エイリアス（*a）は使えません。値をそのまま書いてください。",
+            f"{CH}:28: アンカー・エイリアス（*b）は使えません。値をそのまま書いてください。",
+        ], None),
+    "duplicate key": Case(chapter('title: パスワード', 'title: パスワード\ntitle: 重複'), [
+            f"{CH}:3: キー「title」が重複しています（2行目にもあります）。",
+        ], None),
+    "tab indentation": Case(chapter("    modality: must\n", "\tmodality: must\n"), [
+            f"{CH}:9: タブ文字が使われています。YAML の字下げには半角スペースを使ってください。",
+        ], None),
+    "YAML in cp932": Case({CH: CHAPTER.encode("cp932")}, [
+            f"{CH}:2: このファイルは Shift_JIS（cp932）で保存されているようです。UTF-8 で保存し直してください。",
+        ], None),
+    "broken UTF-8": Case({CH: CHAPTER.encode("utf-8")[:-4] + b"\xff\xfe\n"}, [
+            f"{CH}:25: UTF-8 として読めない文字があります。ファイルを UTF-8 で保存し直してください。",
+        ], None),
+    "non-string key": Case(chapter('title: パスワード', 'title: パスワード\n2026: 年'), [
+            f"{CH}:3: 項目名（キー）「2026」は文字列で書いてください（引用符で囲みます）。",
+        ], None),
+    "file too large": Case({CH: CHAPTER + "# " + "あ" * 400_000 + "\n"}, [
+            f"{CH}: ファイルが大きすぎます（1,201,004 バイト。上限は 1,000,000 バイト）。複数のファイルに分けてください。",
+        ], None),
+    "number with too many digits": Case(chapter('number: "1"', "number: " + "9" * 5000), [
+            f"{CH}:1: 値「9999999999999999999999999999999999999999」を読めません。文字列なら引用符で囲んでください。",
+        ], None),
+    # --- content that would vanish without a word ---
+    "empty obligations file": Case({CH: ""}, [
+            f"{CH}: ファイルが空です（コメントしかありません）。内容を消してしまったのなら元に戻し、不要なファイルなら削除してください。",
+        ], None),
+    "comment-only obligations file": Case({CH: "# 第1章は改正で削除予定\n"}, [
+            f"{CH}: ファイルが空です（コメントしかありません）。内容を消してしまったのなら元に戻し、不要なファイルなら削除してください。",
+        ], None),
+    "emptied policy.yaml": Case({POL: "\n"}, [
+            f"{POL}: ファイルが空です（コメントしかありません）。内容を消してしまったのなら元に戻し、不要なファイルなら削除してください。",
+        ], None),
+    "chapter without obligations": Case({CH: 'number: "1"\ntitle: パスワード\nobligations: []\n'}, [
+            f"{CH}:1: この章には義務（obligations）も除外文（not_obligations）もありません。内容を消してしまったのなら元に戻してください。",
+        ]),
+    "policy without obligations": Case({CH: None}, [
+            f"{POL}: 義務が1件もありません（content/miyako/obligations/*.yaml）。義務のファイルを消してしまっていないか確かめてください。",
+        ], "accepted"),
+    "content folder without policy.yaml": Case({"content/kyoto/source.txt": SOURCE}, [
+            "content/kyoto/policy.yaml: ファイルがありません。フォルダ content/kyoto の内容が使われません（規程を外すのならフォルダごと削除してください）。",
+        ], "accepted"),
+    "quizzes of a policy that does not exist": Case({"quizzes/kyouto/01.yaml": QUIZ}, [
+            "quizzes/kyouto: 規程「kyouto」（content/kyouto/policy.yaml）がないため、この問題は使われません。フォルダ名を確かめてください。",
+        ], "accepted"),
+    "fewer obligations than published": Case(
+        {BUILD_INFO: build_info(3)}, [
+            f"{POL}: 義務が 2 件に減っています（前回の公開では 3 件）。規程からなくなった義務は削除せず retired: true にしてください。意図して減らすときは policy.yaml に allow_fewer_obligations: true と書いてください。",
+        ], "accepted"),
+    "published policy gone": Case({BUILD_INFO: build_info(2, "nabari")}, [
+            "content/nabari/policy.yaml: 前回の公開（dist/build-info.json）にあった規程「nabari」がありません。規程を外すのなら dist/build-info.json を削除してください。",
+        ], "accepted"),
+    "unreadable build record": Case({BUILD_INFO: "{not json"}, [
+            "dist/build-info.json: 前回の公開の記録を読めません。handbook build で作り直すか、このファイルを削除してください。",
+        ], "accepted"),
+    # --- fields a schema can check ---
+    "revision not a date": Case(policy('revision: "2026-04-01"', 'revision: "next year"'), [
+            f"{POL}:4: 「revision」は実在する日付を YYYY-MM-DD の形で書いてください（「next year」は日付ではありません）。",
+        ]),
+    "revision a quoted impossible date": Case(policy('revision: "2026-04-01"', 'revision: "2026-13-01"'), [
+            f"{POL}:4: 「revision」は実在する日付を YYYY-MM-DD の形で書いてください（「2026-13-01」は日付ではありません）。",
+        ]),
+    "revision without hyphens": Case(policy('revision: "2026-04-01"', 'revision: "20260401"'), [
+            f"{POL}:4: 「revision」は実在する日付を YYYY-MM-DD の形で書いてください（「20260401」は日付ではありません）。",
+        ]),
+    "actors as a string": Case(chapter("actors: [staff]\n    modality: must\n    topic: passwords\n    summary: パスワードを他人",
+                                       "actors: staff\n    modality: must\n    topic: passwords\n    summary: パスワードを他人"), [
+            f"{CH}:8: 「actors」はリスト（- で始まる行）で書いてください。",
+        ]),
+    "number for a string": Case(chapter('number: "1"', "number: 1"), [
+            f"{CH}:1: 「number」は文字列で書いてください（数字だけの値は引用符で囲みます）。",
+        ]),
+    "float clause": Case(chapter("clause: 1.1 ②", "clause: 1.10"), [
+            f"{CH}:13: 「clause」は文字列で書いてください（数字だけの値は引用符で囲みます）。",
+        ]),
+    "field too long": Case(chapter("summary: パスワードを他人に知られないようにする", "summary: " + "長" * 5001), [
+            f"{CH}:11: 「summary」が長すぎます（5,001 文字。上限は 5,000 文字）。",
+        ]),
+    "typo in a field name": Case(chapter("summary: パスワードを他人", "sumary: パスワードを他人"), [
+            f"{CH}:4: 必須の項目「summary」がありません。",
+            f"{CH}:11: 不明な項目「sumary」があります（「summary」の書き間違いではありませんか。）。",
+        ]),
+    "unknown modality": Case(chapter("modality: must\n", "modality: perhaps\n"), [
+            f"{CH}:9: 「modality」の値「perhaps」は使えません（使える値: must, must_not, may, should, shall）。",
+        ]),
+    "string for a boolean": Case(chapter("    summary: パスワードを他人に知られないようにする\n",
+                                         "    summary: パスワードを他人に知られないようにする\n    retired: \"yes\"\n"), [
+            f"{CH}:12: 「retired」は true か false で書いてください。",
+        ]),
+    "string for an integer": Case({QUIZ_PATH: QUIZ.replace("answer: 0", 'answer: "0"')}, [
+            "quizzes/miyako/01.yaml:5: 「answer」は整数で書いてください。",
+        ]),
+    "list at the top of a file": Case({CH: "- number: \"1\"\n"}, [
+            f"{CH}:1: ファイルの最上位は「項目: 値」の形（マッピング）で書いてください。",
+        ]),
+    "unknown key at the top of a chapter": Case({CH: CHAPTER.replace("not_obligations:", "not_obligation:")}, [
+            f"{CH}:22: 不明な項目「not_obligation」があります（使える項目: not_obligations, number, obligations, title）。",
+        ]),
+    "missing required field": Case(chapter("    topic: passwords\n    summary: パスワードを他人", "    summary: パスワードを他人"), [
+            f"{CH}:4: 必須の項目「topic」がありません。",
+        ]),
+    # --- across files and against the source ---
+    "clause not in the source": Case(chapter("clause: 1.1 ②", "clause: 1.1 ⑤"), [
+            f"{CH}:13: clause「1.1 ⑤」は原文（source.txt）の条項番号にありません。原文に印刷された番号を上の階層から順に書いてください（例: 「5.4 (３) ④」「第36条第1号」）。",
+        ], "accepted"),
+    "clause under the wrong section": Case(chapter("clause: 1.1 ①", "clause: 1.2 ①"), [
+            f"{CH}:5: clause「1.2 ①」は原文（source.txt）の条項番号にありません。原文に印刷された番号を上の階層から順に書いてください（例: 「5.4 (３) ④」「第36条第1号」）。",
+        ], "accepted"),
+    "quote not verbatim": Case(chapter("他者に知られない", "他人に知られない"), [
+            f"{CH}:7: text が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「パスワードは、他人に知られないように管理しなければならない。」",
+        ], "accepted"),
+    "unknown role": Case(chapter("report_to: [security-manager]", "report_to: [ciso]"), [
+            f"{CH}:21: 義務「miyako.password-report-leak」の report_to にある「ciso」はテスト市の役割にありません。",
+        ], "accepted"),
+    "duplicate id": Case(chapter("id: miyako.password-report-leak", "id: miyako.password-keep-secret"), [
+            f"{CH}:12: id「miyako.password-keep-secret」が重複しています（content/miyako/obligations/01-password.yaml:4 にもあります）。",
+        ], "accepted"),
+    "cascade: quiz citing a broken file": Case({QUIZ_PATH: QUIZ, CH: CHAPTER.replace("title: パスワード", "title: [パスワード")}, [
+            f"{CH}:2: この行で始まる [ が ] で閉じていません。値に括弧を含めるときは値全体を引用符で囲んでください。",
+        ], None),
+    "source.txt in cp932": Case({"content/miyako/source.txt": SOURCE.encode("cp932")}, [
+            "content/miyako/source.txt:1: このファイルは Shift_JIS（cp932）で保存されているようです。UTF-8 で保存し直してください。",
+        ], "accepted"),
+    "symlink outside the project": Case({CH: None}, [
+            f"{CH}: プロジェクトの外にあるファイルを指しています（シンボリックリンク）。ファイルそのものをプロジェクトの中に置いてください。",
+        ], "accepted", link=CH),
+}
+
+
+def make(project, tmp_path_factory, case: Case) -> Path:
+    root = project(case.files)
+    if case.link:
+        outside = tmp_path_factory.mktemp("outside") / "chapter.yaml"
+        outside.write_text(CHAPTER, encoding="utf-8")
+        (root / case.link).parent.mkdir(parents=True, exist_ok=True)
+        (root / case.link).symlink_to(outside)
+    return root
+
+
+def validate(capsys) -> tuple[int, list[str]]:
+    status = main(["validate"])
+    captured = capsys.readouterr()
+    return status, captured.err.splitlines()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_refused_with_exact_messages(name, project, tmp_path_factory, capsys):
+    case = CASES[name]
+    make(project, tmp_path_factory, case)
+    status, err = validate(capsys)
+    assert (status, err) == (case.status, case.expected + [f"{len(case.expected)} 件の問題があります。何も書き出していません。"])
