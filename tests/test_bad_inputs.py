@@ -18,7 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from generator.cli import main
 from generator.errors import Problems
@@ -93,10 +93,10 @@ CASES: dict[str, Case] = {
         ], None),
     "impossible date": Case(policy('revision: "2026-04-01"', "revision: 2026-02-30"), [
             f"{POL}:4: 日付「2026-02-30」は存在しません。実在する日付を YYYY-MM-DD の形で書いてください。",
-        ], None),
+        ]),
     "deep nesting": Case(chapter('title: パスワード', "title: " + nested(60)), [
             f"{CH}:2: 入れ子が深すぎます（20 段まで）。字下げを確かめてください。",
-        ], None),
+        ]),
     "unclosed double quote": Case(chapter('number: "1"', 'number: "1'), [
             f"{CH}:1: この行で始まる引用符（\" または '）が閉じていません。値の終わりに同じ引用符を書いてください。",
         ], None),
@@ -154,10 +154,10 @@ CASES: dict[str, Case] = {
         ], None),
     "non-string key": Case(chapter('title: パスワード', 'title: パスワード\n2026: 年'), [
             f"{CH}:3: 項目名（キー）「2026」は文字列で書いてください（引用符で囲みます）。",
-        ], None),
+        ]),
     "file too large": Case({CH: CHAPTER + "# " + "あ" * 400_000 + "\n"}, [
             f"{CH}: ファイルが大きすぎます（1,201,004 バイト。上限は 1,000,000 バイト）。複数のファイルに分けてください。",
-        ], None),
+        ], "accepted"),
     "number with too many digits": Case(chapter('number: "1"', "number: " + "9" * 5000), [
             f"{CH}:1: 値「9999999999999999999999999999999999999999」を読めません。文字列なら引用符で囲んでください。",
         ], None),
@@ -289,3 +289,171 @@ def test_bad_input_is_refused_with_exact_messages(name, project, tmp_path_factor
     make(project, tmp_path_factory, case)
     status, err = validate(capsys)
     assert (status, err) == (case.status, case.expected + [f"{len(case.expected)} 件の問題があります。何も書き出していません。"])
+
+
+# --- the JSON Schemas say the same -----------------------------------------------------------------
+
+SCHEMA_OF = {"content/roles.yaml": "roles", "content/topics.yaml": "topics", "content/*/policy.yaml": "policy",
+             "content/*/obligations/*.yaml": "obligations", "quizzes/*/*.yaml": "questions"}
+
+
+class EditorLoader(yaml.SafeLoader):
+    """YAML as the editor's YAML extension reads it against the schema: a date is a string (YAML 1.2)."""
+
+
+EditorLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def schema_errors(root: Path) -> list[str]:
+    """``path: message`` for every YAML file of the project the published schemas refuse."""
+    errors = []
+    for pattern, name in SCHEMA_OF.items():
+        schema = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        for path in sorted(root.glob(pattern)):
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=EditorLoader)
+            errors += [f"{path.relative_to(root)}: {e.message}" for e in validator.iter_errors(data)]
+    return errors
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.schema is not None])
+def test_json_schemas_refuse_exactly_what_validation_refuses_for_its_form(name, project, tmp_path_factory):
+    case = CASES[name]
+    errors = schema_errors(make(project, tmp_path_factory, case))
+    assert bool(errors) == (case.schema == "refused"), errors
+
+
+def test_json_schemas_accept_the_real_content_and_the_small_project(project):
+    assert schema_errors(ROOT) == []
+    assert schema_errors(project()) == []
+
+
+def test_json_schemas_are_up_to_date():
+    assert main(["--root", str(ROOT), "schema", "--check"]) == 0
+
+
+# --- the YAML loader, with any text ------------------------------------------------------------------
+
+FRAGMENTS = ["a", "b", "id", ":", ": ", "- ", "-", "\n", "  ", " ", "'", '"', "[", "]", "{", "}", ",", "#", "&x", "*x",
+             "!", "!!str", "<<", "---", "...", "|", ">", "?", "%", "@", "`", "\t", "\x0c", "\x00", "2026-02-30",
+             "2026-04-01", "1", "1.5", "true", "null", "~", "9" * 30, "漢字", "\\", "\r", "\u2028", "\ufeff"]
+yamlish = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
+
+
+def plain(value):
+    """A located value as plain Python, to compare with PyYAML's own reading."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def located_everywhere(value) -> bool:
+    if isinstance(value, dict):
+        return isinstance(value, LocatedDict) and value.line >= 1 and all(located_everywhere(v) for v in value.values())
+    if isinstance(value, list):
+        return isinstance(value, LocatedList) and len(value.item_lines) == len(value) and all(map(located_everywhere, value))
+    return isinstance(value, (str, int, float, bool, datetime.date, type(None)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), yamlish))
+def test_any_text_gives_a_value_or_problems_never_an_exception(text):
+    problems = Problems()
+    value = parse_yaml(text, "x.yaml", problems)
+    if problems:
+        assert value is None
+        assert all(p.path == "x.yaml" and p.line >= 0 and p.message.endswith("。") for p in problems.items)
+    else:
+        assert located_everywhere(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(yamlish)
+def test_what_the_loader_accepts_it_reads_as_pyyaml_does(text):
+    problems = Problems()
+    value = parse_yaml(text, "x.yaml", problems)
+    try:
+        expected = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError):  # PyYAML fails on what the loader refuses or reads as a string (<<)
+        return
+    if not problems:
+        assert plain(value) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                    max_leaves=20))
+def test_data_written_as_yaml_reads_back_the_same(data):
+    text = yaml.safe_dump(data, allow_unicode=True)
+    assume(yaml.safe_load(text) == data)  # PyYAML's own round trip turns a lone NEL (U+0085) into a space
+    problems = Problems()
+    assert plain(parse_yaml(text, "x.yaml", problems)) == data, problems.items
+
+
+# --- content that may shrink on purpose, the build record -----------------------------------------
+
+def test_fewer_obligations_pass_when_the_policy_allows_it(project, capsys):
+    project({BUILD_INFO: build_info(3), POL: POLICY.replace("roles:", "allow_fewer_obligations: true\nroles:")})
+    assert validate(capsys) == (0, [])
+
+
+def test_as_many_obligations_as_published_pass(project, capsys):
+    project({BUILD_INFO: build_info(2)})
+    assert validate(capsys) == (0, [])
+
+
+def test_build_info_is_deterministic_json_of_each_policys_counts(project):
+    from generator.content import load_content
+    from generator.manifest import build_info as info
+
+    root = project({QUIZ_PATH: QUIZ, CH: CHAPTER.replace(
+        "    summary: パスワードを他人に知られないようにする\n", "    summary: パスワードを他人に知られないようにする\n    retired: true\n")})
+    data = info(load_content(root))
+    assert data == info(load_content(root))
+    assert json.loads(data) == {"policies": {"miyako": {"revision": "2026-04-01", "obligations": 2, "questions": 1}}}
+    assert data.decode("utf-8").endswith("\n")
+
+
+# --- clause numbers -----------------------------------------------------------------------------------
+
+ARTICLES = """\
+第1章 総則
+(目的)
+第1条 この規則は、目的を定める。
+第2条 用語の意義は、次に定めるところによる。
+(1) 情報システム システムをいう。
+(2) 部長等 次に掲げる者をいう。
+ア 部長
+イ 次長
+2 前項の規定にかかわらず、次に掲げる。
+(1) 例外
+第3条の2 職員は、遵守しなければならない。
+付則
+この規則は、公布の日から施行する。
+別表第1(第13条関係)
+"""
+
+
+@pytest.mark.parametrize("clause, found", [
+    ("第1条", True), ("第1条第1項", True), ("第2条第1号", True), ("第2条第1項第2号", True), ("第2条第2号ア", True),
+    ("第2条第2項第1号", True), ("第2条第1号～第2号", True), ("第3条の2", True), ("付則", True), ("付則（改正規則）", True),
+    ("別表第1", True), ("別表第1(第13条関係)", True), ("前文", True),
+    ("第2条第3号", False), ("第2条第3項", False), ("第4条", False), ("第2条第2号ウ", False), ("第2条第1号～第3号", False),
+    ("別表第2", False), ("別記様式", False), ("第1条第2項", False),
+])
+def test_clause_numbers_of_article_numbered_rules(clause, found):
+    assert SourceText(Path("source.txt"), ARTICLES.splitlines()).has_clause(clause) is found
+
+
+@pytest.mark.parametrize("policy_id, clause, found", [
+    ("miyako", "5.4 (３) ④", True), ("miyako", "5.4 (3) ④", True), ("miyako", "１ (２) ①", True),
+    ("miyako", "6.1 (10) ①", True), ("miyako", "5.4 (３) ⑨", False), ("miyako", "5.9 (１)", False),
+    ("nabari", "４ (5) イ", True), ("nabari", "６ (３) イ (ア)", True), ("nabari", "４ (5) ウ", False),
+    ("moriyama", "第36条第1号", True), ("moriyama", "第9条第3項第1号～第7号", True), ("moriyama", "第36条第9号", False),
+])
+def test_clause_numbers_of_the_real_sources(policy_id, clause, found):
+    source = SourceText.read(ROOT / "content" / policy_id / "source.txt")
+    assert source.has_clause(clause) is found
