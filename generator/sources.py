@@ -192,15 +192,15 @@ def clause_key(clause: str) -> str:
     return squeeze(clause).translate(_WIDTH)
 
 
-_OUTLINE_MARKERS = (  # rank (0 outermost) and pattern of each line-start marker of outline-numbered text
-    (1, re.compile(r"(\d+\.\d+)\s")),
+_OUTLINE_MARKERS = (  # level (0 outermost) and pattern of each line-start marker of outline-numbered text
+    (0, re.compile(r"(\d+\.\d+)\s")),  # a section 「5.4」 stands in place of its chapter 「５」
     (0, re.compile(r"(\d+)\s")),
-    (2, re.compile(r"(\(\d+\))")),
-    (3, re.compile(r"([①-⑳])")),
-    (4, re.compile(r"([ア-ン])\s")),
-    (5, re.compile(r"(\([ア-ン]\))")),
+    (1, re.compile(r"(\(\d+\))")),
+    (2, re.compile(r"([①-⑳])")),
+    (3, re.compile(r"([ア-ン])\s")),
+    (4, re.compile(r"(\([ア-ン]\))")),
 )
-_ARTICLE = re.compile(r"第(\d+)条(?:の(\d+))?")
+_ARTICLE = re.compile(r"第\d+条(?:の\d+)?")
 _PARAGRAPH = re.compile(r"(\d+)\s")
 _ITEM = re.compile(r"\((\d+)\)")
 _SUB_ITEM = re.compile(r"([ア-ン])\s|(\([ア-ン]\))")
@@ -211,50 +211,55 @@ _NUMBERED = re.compile(r"\d|\(\d|[①-⑳]|第\d+条")
 """How a numbered clause starts; anything else is a heading such as 「付則」 or 「別表第1」."""
 _RANGE = re.compile(r"[～〜~・、]")
 
-_LINE_HEAD_SPACE = str.maketrans({"　": " "})
-
 
 def clause_numbers(lines: list[str]) -> frozenset[str]:
-    """Every clause number the text prints, as :func:`clause_key` writes them.
-
-    Outline-numbered standards (「１」「5.4」「(３)」「④」「ア」「(ア)」) give each marker the path of
-    the markers above it; a section number 「5.4」 stands for its chapter 「５」. Article-numbered
-    rules give 「第N条」, its paragraphs 「第N条第M項」 (the first one unnumbered), their items
-    「第N条第M項第K号」 (「第N条第K号」 in the first paragraph) and the items' sub-items (ア, (ア)).
-    """
-    keys: set[str] = set()
-    texts = [line.translate(_WIDTH).translate(_LINE_HEAD_SPACE).strip() + " " for line in lines]
+    """Every clause number the text prints, as :func:`clause_key` writes them: article numbers
+    when the text has articles (「第1条」), outline numbers otherwise."""
+    texts = [line.translate(_WIDTH).strip() + " " for line in lines]  # \s also matches the full-width space
     if any(_ARTICLE.match(text) for text in texts):
-        article = paragraph = item = ""
-        for text in texts:
-            if m := _ARTICLE.match(text):
-                article = m.group(0)
-                paragraph, item = "第1項", ""
-                keys.update({article, article + paragraph})
-            elif not article:
-                continue
-            elif m := _PARAGRAPH.match(text):
-                paragraph, item = f"第{m.group(1)}項", ""
-                keys.add(article + paragraph)
-            elif m := _ITEM.match(text):
-                item = f"第{m.group(1)}号"
-                keys.add(article + paragraph + item)
-                if paragraph == "第1項":
-                    keys.add(article + item)
-            elif item and (m := _SUB_ITEM.match(text)):
-                sub = m.group(1) or m.group(2)
-                keys.add(article + paragraph + item + sub)
-                if paragraph == "第1項":
-                    keys.add(article + item + sub)
-        return frozenset(keys)
+        return _article_numbers(texts)
+    return _outline_numbers(texts)
+
+
+def _outline_numbers(texts: list[str]) -> frozenset[str]:
+    """Outline-numbered standards (「１」「5.4」「(３)」「④」「ア」「(ア)」): each marker with the
+    markers above it, 「5.4(3)④」."""
+    keys: set[str] = set()
     stack: list[tuple[int, str]] = []
     for text in texts:
-        for rank, pattern in _OUTLINE_MARKERS:
+        for level, pattern in _OUTLINE_MARKERS:
             if m := pattern.match(text):
-                while stack and stack[-1][0] >= rank:
+                while stack and stack[-1][0] >= level:
                     stack.pop()
-                stack.append((rank, m.group(1)))
-                parts = [part for r, part in stack if not (r == 0 and any(r2 == 1 for r2, _ in stack))]
-                keys.add("".join(parts))
+                stack.append((level, m.group(1)))
+                keys.add("".join(part for _, part in stack))
                 break
+    return frozenset(keys)
+
+
+def _article_numbers(texts: list[str]) -> frozenset[str]:
+    """Article-numbered rules: 「第N条」, its paragraphs 「第N条第M項」 (the first one unnumbered,
+    later ones opened by 「2」「3」), their items 「第N条第M項第K号」 (「第N条第K号」 in the first
+    paragraph) and the items' sub-items (ア, (ア))."""
+    keys: set[str] = set()
+    article = paragraph = item = ""
+    for text in texts:
+        if m := _ARTICLE.match(text):
+            article, paragraph, item = m.group(0), "第1項", ""
+            keys.update({article, article + paragraph})
+        elif not article:
+            continue
+        elif m := _PARAGRAPH.match(text):
+            paragraph, item = f"第{m.group(1)}項", ""
+            keys.add(article + paragraph)
+        elif m := _ITEM.match(text):
+            item = f"第{m.group(1)}号"
+            keys.add(article + paragraph + item)
+            if paragraph == "第1項":
+                keys.add(article + item)
+        elif item and (m := _SUB_ITEM.match(text)):
+            sub = m.group(1) or m.group(2)
+            keys.add(article + paragraph + item + sub)
+            if paragraph == "第1項":
+                keys.add(article + item + sub)
     return frozenset(keys)
