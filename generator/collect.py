@@ -30,13 +30,20 @@ from .renderers.checklists import (
     LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, put, workbook_bytes, wrapped_lines,
 )
 from .renderers.templating import environment
-from .sources import fold
+from .sources import excerpt, fold
 
 REPORT_NAME = "checklist-report"
 """Base name of the report files written into the output folder."""
 
 TOP_ITEMS = 30
 """How many of the most often unmet items the HTML report lists (the XLSX lists all)."""
+
+MAX_WORKBOOK_BYTES = 10_000_000
+"""The largest returned workbook read, packed and unpacked (a filled-in checklist has under 100 kB)."""
+
+EXTRA_ROWS = 200
+"""How far below the checklist's last row a returned sheet may hold anything before it is refused
+unread (a cell at row 1,048,576 would otherwise make every row in between be read)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,12 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
     """
     name = display_path(path)
     try:
-        wb = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+        data = path.read_bytes()
+        if len(data) > MAX_WORKBOOK_BYTES or sum(
+                i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()) > MAX_WORKBOOK_BYTES:
+            raise Rejected([f"{name}: ファイルが大きすぎます（上限 {MAX_WORKBOOK_BYTES:,} バイト）。"
+                            "ハンドブックのチェックリストに記入したものを提出してください。"])
+        wb = load_workbook(io.BytesIO(data), data_only=True)
     except FileNotFoundError:
         raise Rejected([f"{name}: ファイルがありません。"]) from None
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
@@ -179,20 +191,23 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
     policy_id, role_id = text(POLICY_ID_CELL), text(ROLE_ID_CELL)
     policy = next((p for p in content.policies if p.id == policy_id), None)
     if policy is None:
-        raise Rejected([f"{name}:{POLICY_ID_CELL}: 規程 id「{policy_id}」はありません。"
+        raise Rejected([f"{name}:{POLICY_ID_CELL}: 規程 id「{excerpt(policy_id)}」はありません。"
                         "ハンドブックのチェックリストに記入したものを提出してください。"])
     role = next((r for r in policy.roles if r.id == role_id), None)
     if role is None:
-        raise Rejected([f"{name}:{ROLE_ID_CELL}: 役割 id「{role_id}」は{policy.municipality}の規程にありません。"])
+        raise Rejected([f"{name}:{ROLE_ID_CELL}: 役割 id「{excerpt(role_id)}」は{policy.municipality}の規程にありません。"])
     revision_cell = header_cell("版")
     if text(revision_cell) != policy.revision:
-        raise Rejected([f"{name}:{revision_cell}: 版「{text(revision_cell)}」のチェックリストです。"
+        raise Rejected([f"{name}:{revision_cell}: 版「{excerpt(text(revision_cell))}」のチェックリストです。"
                         f"現在の版「{policy.revision}」のチェックリストをダウンロードし直して記入してください。"])
     titles = tuple(ws.cell(TABLE_TOP, col).value for col in range(1, len(COLUMNS) + 1))
     if titles != COLUMNS:
         raise Rejected([f"{name}:A{TABLE_TOP}: 表の見出しが{TABLE_TOP}行目にありません。行を追加・削除しないでください。"])
 
     expected = [o for _, o, _ in checklist_rows(content, policy, role.id)]
+    if ws.max_row > TABLE_TOP + len(expected) + EXTRA_ROWS:
+        raise Rejected([f"{name}:A{ws.max_row}: 表の下の{ws.max_row}行目に記入か書式があります。"
+                        "表の外には何も書かないでください。"])
     by_id = {o.id: o for o in expected}
     problems: list[str] = []
     rows: list[tuple[int, str, str]] = []  # (row, id, status) of every row that holds anything
@@ -209,9 +224,9 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
         if not oid:
             problems.append(f"{name}:{cell}: id のない行があります。行を追加しないでください。")
         elif oid not in by_id:
-            problems.append(f"{name}:{cell}: id「{oid}」はこのチェックリストにありません。")
+            problems.append(f"{name}:{cell}: id「{excerpt(oid)}」はこのチェックリストにありません。")
         elif oid in seen:
-            problems.append(f"{name}:{cell}: id「{oid}」の行が2つあります。行を追加・複製しないでください。")
+            problems.append(f"{name}:{cell}: id「{excerpt(oid)}」の行が2つあります。行を追加・複製しないでください。")
         seen.add(oid)
     # An id typed over keeps its row: say only that the new id is unknown, not also that the old one is missing.
     overwritten = {expected[k].id for k, (_, oid, _) in enumerate(rows)
@@ -225,7 +240,7 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
             problems.append(f"{name}:B{moved[0]}: ここは id「{moved[1].id}」の行のはずです。行を並べ替えないでください。")
     for r, _, status in rows:
         if status and status not in STATUSES:
-            problems.append(f"{name}:G{r}: 状況「{status}」は選べません。{'・'.join(STATUSES)} のどれかを選んでください。")
+            problems.append(f"{name}:G{r}: 状況「{excerpt(status)}」は選べません。{'・'.join(STATUSES)} のどれかを選んでください。")
 
     unit_cell = header_cell("所属")
     unit, unit_from_file = text(unit_cell), False

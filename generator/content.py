@@ -21,7 +21,7 @@ from .model import (
 )
 from .questions import check as check_generated, generate
 from .records import RecordBuilder
-from .sources import QuotePlacer, SourceText, clause_key, squeeze
+from .sources import QuotePlacer, SourceText, clause_key, excerpt, squeeze
 from .yamlfile import LocatedDict, LocatedList, load_yaml, read_text
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -343,7 +343,7 @@ class _PolicyChecks:
             self.not_verbatim(location, text, name)
 
     def not_verbatim(self, location: Any, text: str, name: str) -> None:
-        self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」", name)
+        self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{excerpt(text)}」", name)
 
     def obligation(self, o: Obligation) -> Obligation:
         loc = o.location
@@ -394,8 +394,3 @@ def _subset(data: LocatedDict, keys: list[str]) -> LocatedDict:
     head = LocatedDict((k, data[k]) for k in keys)
     head.line, head.key_lines = data.line, {k: data.line_of(k) for k in keys}
     return head
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = squeeze(text)
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -61,6 +61,12 @@ def squeeze(text: str) -> str:
     return WHITESPACE.sub("", text)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """The start of a text, squeezed, to show in a message (a quote, or a cell a user filled)."""
+    text = squeeze(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def fold(text: str) -> str:
     """The text squeezed and NFKC-normalised, for comparing what people type: full and half
     width alike (「ＣＩＳＯ」 = 「CISO」, 「総務課 」 = 「総務課」)."""

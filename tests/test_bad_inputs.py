@@ -502,3 +502,67 @@ def test_checklists_and_the_collected_report_write_formula_like_values_as_text(p
     for value in ("=1+2", "=cmd.xlsx", "@SUM(1)", "@SUM(1).xlsx"):
         assert (values[value].data_type, values[value].quotePrefix) == ("s", True)
     assert not [c.coordinate for row in units.iter_rows() for c in row if c.data_type == "f"]
+
+
+# --- returned checklists a hostile or careless unit might send --------------------------------------
+
+def _far_cell(ws):
+    ws["H1048576"] = "x"
+
+
+def _long_status(ws):
+    ws["G9"] = "済" * 100_000
+
+
+def _formula_status(ws):
+    ws["G9"] = "=1+1"  # a formula without a cached value: read as empty, an unanswered row
+
+
+def _number_id(ws):
+    ws["B10"] = 12345
+
+
+RETURNED = {
+    "far below the table": (_far_cell, [
+        "x.xlsx:A1048576: 表の下の1048576行目に記入か書式があります。表の外には何も書かないでください。"]),
+    "a huge status": (_long_status, [
+        "x.xlsx:G9: 状況「" + "済" * 40 + "…」は選べません。実施・一部実施・未実施・該当なし のどれかを選んでください。"]),
+    "a number over an id": (_number_id, ["x.xlsx:B10: id「12345」はこのチェックリストにありません。"]),
+    "a formula status": (_formula_status, []),
+}
+
+
+@pytest.mark.parametrize("name", RETURNED)
+def test_returned_checklist_problems_name_the_cell_quickly(name, project):
+    import io
+    import time
+
+    from openpyxl import load_workbook
+
+    from generator.collect import collect
+    from generator.content import load_content
+    from generator.renderers.checklists import checklist_xlsx
+
+    root = project()
+    content = load_content(root)
+    wb = load_workbook(io.BytesIO(checklist_xlsx(content, content.policy("miyako"), "staff")))
+    ws = wb["チェックリスト"]
+    ws["C5"] = "総務課"
+    edit, expected = RETURNED[name]
+    edit(ws)
+    wb.save(root / "x.xlsx")
+    start = time.monotonic()
+    result = collect(content, [Path("x.xlsx")])
+    assert time.monotonic() - start < 5
+    assert list(result.problems) == expected
+
+
+def test_an_oversized_workbook_is_refused_unread(project):
+    from generator.collect import collect
+    from generator.content import load_content
+
+    root = project()
+    (root / "x.xlsx").write_bytes(b"PK" + b"\0" * 10_000_001)
+    result = collect(load_content(root), [Path("x.xlsx")])
+    assert list(result.problems) == [
+        "x.xlsx: ファイルが大きすぎます（上限 10,000,000 バイト）。ハンドブックのチェックリストに記入したものを提出してください。"]
