@@ -131,16 +131,18 @@ class _Loader:
                 )
 
     def check_folders(self) -> None:
-        """A policy folder without ``policy.yaml`` and quizzes without a policy would vanish
-        from the site without a word."""
+        """No policy at all, a policy folder without ``policy.yaml`` and quizzes without a policy
+        would vanish from the site without a word."""
         policies = set(discover_policies(self.root))
-        folders = (p for p in (self.root / "content").iterdir() if p.is_dir() and not p.name.startswith("."))
-        for folder in sorted(f for f in folders if f.name not in policies):
-            self.problems.add(folder / "policy.yaml", 0, f"ファイルがありません。フォルダ content/{folder.name} の内容が"
-                                                         "使われません（規程を外すのならフォルダごと削除してください）。")
-        quizzes = self.root / "quizzes"
-        for folder in sorted(p for p in quizzes.iterdir() if p.is_dir()) if quizzes.is_dir() else []:
-            if folder.name not in policies and not (self.root / "content" / folder.name).is_dir():
+        if not policies:
+            self.problems.add(self.root / "content", 0, "規程（content/<規程>/policy.yaml）が1つもありません。"
+                                                        "プロジェクトのフォルダで実行するか、--root で指定してください。")
+        for folder in _folders(self.root / "content"):
+            if folder.name not in policies:
+                self.problems.add(folder / "policy.yaml", 0, f"ファイルがありません。フォルダ content/{folder.name} の内容が"
+                                                             "使われません（規程を外すのならフォルダごと削除してください）。")
+        for folder in _folders(self.root / "quizzes"):
+            if not (self.root / "content" / folder.name).is_dir():
                 self.problems.add(folder, 0, f"規程「{folder.name}」（content/{folder.name}/policy.yaml）がないため、"
                                              "この問題は使われません。フォルダ名を確かめてください。")
 
@@ -382,6 +384,13 @@ class _PolicyChecks:
     def names_role(self, role_id: str, wording: str) -> bool:
         role = self.policy.role(role_id)
         return any(squeeze(name) in wording for name in (role.name, role.held_by, *role.aliases) if name)
+
+
+def _folders(parent: Path) -> list[Path]:
+    """The sub-folders of a folder (none when it does not exist), hidden ones left out."""
+    if not parent.is_dir():
+        return []
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def _line(record: Any) -> int:

@@ -39,10 +39,13 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 def is_date(value: str) -> bool:
     """Whether the string is a real date written ``YYYY-MM-DD``."""
+    if not ISO_DATE.match(value):
+        return False
     try:
-        return bool(ISO_DATE.match(value)) and bool(datetime.date.fromisoformat(value))
+        datetime.date.fromisoformat(value)
     except ValueError:
         return False
+    return True
 
 
 def is_required(f: dataclasses.Field) -> bool:

@@ -176,6 +176,11 @@ CASES: dict[str, Case] = {
     "policy without obligations": Case({CH: None}, [
             f"{POL}: 義務が1件もありません（content/miyako/obligations/*.yaml）。義務のファイルを消してしまっていないか確かめてください。",
         ], "accepted"),
+    "no content at all (wrong folder)": Case(dict.fromkeys(BASE_FILES), [
+            "content: 規程（content/<規程>/policy.yaml）が1つもありません。プロジェクトのフォルダで実行するか、--root で指定してください。",
+            "content/roles.yaml: ファイルがありません。",
+            "content/topics.yaml: ファイルがありません。",
+        ], "accepted"),
     "content folder without policy.yaml": Case({"content/kyoto/source.txt": SOURCE}, [
             "content/kyoto/policy.yaml: ファイルがありません。フォルダ content/kyoto の内容が使われません（規程を外すのならフォルダごと削除してください）。",
         ], "accepted"),
