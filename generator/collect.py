@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import HandbookError, display_path
+from .errors import HandbookError, Problem, display_path
 from .model import Content, LocalRole, Obligation, Policy
 from .renderers.checklists import (
     BOLD, COLUMNS, HEADING_FILL, ID_COLUMN, POLICY_ID_CELL, ROLE_ID_CELL, SHEET, STATUS_COLUMN, STATUSES,
@@ -129,27 +129,48 @@ class Rejected(Exception):
         super().__init__("\n".join(messages))
 
 
+MAX_UNITS_BYTES = 1_000_000
+"""The largest unit list read (a city has a few hundred units)."""
+
+MAX_UNIT_NAME = 100
+"""The longest unit name accepted, in characters."""
+
+
 def read_units(path: Path) -> list[str]:
     """The expected units: a text file with one unit per line, or a CSV whose 所属 column (or else
-    first column) names them. UTF-8 (with or without BOM) or Shift_JIS, as Excel saves it."""
+    first column) names them. UTF-8 (with or without BOM) or Shift_JIS, as Excel saves it; anything
+    else, or a line too long to be a unit's name, raises HandbookError naming the line."""
+    name = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError:
-        raise HandbookError(f"{display_path(path)}: 所属一覧のファイルを読めません。") from None
+        raise HandbookError(Problem(name, 0, "所属一覧のファイルを読めません。")) from None
+    if len(raw) > MAX_UNITS_BYTES:
+        raise HandbookError(Problem(name, 0, f"所属一覧が大きすぎます（上限 {MAX_UNITS_BYTES:,} バイト）。"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="replace")
+        try:
+            text = raw.decode("cp932")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise HandbookError(Problem(name, line, "読めない文字があります。所属一覧は UTF-8 か Shift_JIS で保存してください。")) from None
     if path.suffix.lower() == ".csv":
-        rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+        reader = csv.reader(io.StringIO(text))
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
         column = 0
-        if rows and any(cell.strip() == "所属" for cell in rows[0]):
-            column = [cell.strip() for cell in rows[0]].index("所属")
+        if rows and any(cell.strip() == "所属" for cell in rows[0][1]):
+            column = [cell.strip() for cell in rows[0][1]].index("所属")
             rows = rows[1:]
-        names = [row[column].strip() for row in rows if len(row) > column]
+        names = [(line, row[column].strip()) for line, row in rows if len(row) > column]
     else:
-        names = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
-    return list(dict.fromkeys(n for n in names if n))
+        names = [(line, text.strip()) for line, text in enumerate(text.splitlines(), start=1)
+                 if not text.strip().startswith("#")]
+    long = [Problem(name, line, f"所属名が長すぎます（{len(unit):,} 文字。上限は {MAX_UNIT_NAME} 文字）。")
+            for line, unit in names if len(unit) > MAX_UNIT_NAME]
+    if long:
+        raise HandbookError(long)
+    return list(dict.fromkeys(unit for _, unit in names if unit))
 
 
 def returned_files(paths: Iterable[Path]) -> list[Path]:

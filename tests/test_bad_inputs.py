@@ -571,3 +571,20 @@ def test_an_oversized_workbook_is_refused_unread(project):
     result = collect(load_content(root), [Path("x.xlsx")])
     assert list(result.problems) == [
         "x.xlsx: ファイルが大きすぎます（上限 10,000,000 バイト）。ハンドブックのチェックリストに記入したものを提出してください。"]
+
+
+UNIT_LISTS = {
+    "EUC-JP": ("units.txt", "総務課\n企画課\n".encode("euc-jp"), 2, ["units.txt:2: 読めない文字があります。所属一覧は UTF-8 か Shift_JIS で保存してください。"]),
+    "a line far too long": ("units.csv", ("所属\n総務課\n" + "課" * 101 + "\n").encode("utf-8"), 2,
+                            ["units.csv:3: 所属名が長すぎます（101 文字。上限は 100 文字）。"]),
+    "too large": ("units.txt", b"a\n" * 600_000, 2, ["units.txt: 所属一覧が大きすぎます（上限 1,000,000 バイト）。"]),
+}
+
+
+@pytest.mark.parametrize("name", UNIT_LISTS)
+def test_unit_lists_in_another_form_are_refused_with_the_line(name, project, capsys):
+    file, data, status, expected = UNIT_LISTS[name]
+    root = project()
+    (root / file).write_bytes(data)
+    assert main(["checklist", "collect", str(root), "--units", file]) == status
+    assert capsys.readouterr().err.splitlines() == expected + [f"{len(expected)} 件の問題があります。何も書き出していません。"]
