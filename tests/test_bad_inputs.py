@@ -588,3 +588,26 @@ def test_unit_lists_in_another_form_are_refused_with_the_line(name, project, cap
     (root / file).write_bytes(data)
     assert main(["checklist", "collect", str(root), "--units", file]) == status
     assert capsys.readouterr().err.splitlines() == expected + [f"{len(expected)} 件の問題があります。何も書き出していません。"]
+
+
+EDITABLE = {**BASE_FILES, QUIZ_PATH: QUIZ}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(n for n in EDITABLE if n.endswith(".yaml"))), st.floats(0, 1), st.integers(0, 40), yamlish)
+def test_any_edit_of_a_content_file_gives_content_or_messages_never_an_exception(name, where, cut, inserted):
+    import tempfile
+
+    from generator.content import load_content
+    from generator.errors import HandbookError
+
+    from .conftest import write_files
+
+    text = EDITABLE[name]
+    at = int(where * len(text))
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_files(Path(folder), {**EDITABLE, name: text[:at] + inserted + text[at + cut:]})
+        try:
+            load_content(root)
+        except HandbookError as err:
+            assert err.problems and all(p.message and not p.path.startswith("/") for p in err.problems)
