@@ -70,8 +70,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
                                   "複数のファイルに分けてください。")
             return None
         data = path.read_bytes()
-    except OSError as err:
-        problems.add(path, 0, f"ファイルを読めません（{err.strerror}）。")
+    except OSError:
+        problems.add(path, 0, "ファイルを読めません。読み取りの権限があるか、別のプログラムが開いていないか確かめてください。")
         return None
     try:
         return data.decode("utf-8-sig")
