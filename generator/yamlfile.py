@@ -12,6 +12,7 @@ so anchors, aliases, tags and merge keys are refused before anything is expanded
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,9 @@ MAX_DEPTH = 20
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's C parser when PyYAML was built with it: the same events, ten times faster."""
 
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters YAML refuses: control characters such as the form feed PDF copies leave."""
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML refuses (control characters such as the form feed PDF copies leave), and a byte
+order mark inside the text, which libyaml and PyYAML read differently."""
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -155,8 +157,21 @@ def _syntax_problem(err: yaml.MarkedYAMLError, flow: LocatedDict | LocatedList |
 
 
 _NOTHING = object()
+"""No key read yet: the next value placed in the mapping is a key."""
 _DROP = object()
 """A mapping key that could not be used: its value is read and left out."""
+
+
+@dataclass(slots=True)
+class _Open:
+    """A mapping or sequence whose end event has not come yet."""
+
+    value: LocatedDict | LocatedList
+    flow: bool
+    """Written ``[…]`` or ``{…}``."""
+    key: Any = _NOTHING
+    """For a mapping: the key read, waiting for its value."""
+    key_line: int = 0
 
 
 class _Builder:
@@ -165,8 +180,7 @@ class _Builder:
     def __init__(self, path: Path | str, problems: Problems):
         self.path, self.problems = path, problems
         self.constructor = yaml.SafeLoader("")
-        self.stack: list[list] = []
-        """Open collections: [value, pending key (or _NOTHING), line of the pending key, flow style]."""
+        self.stack: list[_Open] = []
         self.result: Any = None
         self.documents = 0
 
@@ -200,12 +214,12 @@ class _Builder:
             value.line, value.item_lines = line, []
         self.place(value, line, event)
         if isinstance(event, yaml.CollectionStartEvent):
-            self.stack.append([value, _NOTHING, 0, event.flow_style])
+            self.stack.append(_Open(value, bool(event.flow_style)))
         return True
 
     def open_flow(self) -> LocatedDict | LocatedList | None:
         """The innermost ``[…]`` or ``{…}`` not closed yet."""
-        return next((entry[0] for entry in reversed(self.stack) if entry[3]), None)
+        return next((entry.value for entry in reversed(self.stack) if entry.flow), None)
 
     def refuse(self, event: yaml.NodeEvent, line: int) -> None:
         """Anchors, aliases and tags: each noted where it is written."""
@@ -240,17 +254,17 @@ class _Builder:
             self.result = value
             return
         top = self.stack[-1]
-        container = top[0]
+        container = top.value
         if isinstance(container, LocatedList):
             container.append(value)
             container.item_lines.append(line)
-        elif top[1] is _NOTHING:  # a key
-            top[1], top[2] = self.key(value, line, event, container), line
+        elif top.key is _NOTHING:
+            top.key, top.key_line = self.key(value, line, event, container), line
         else:
-            key, top[1] = top[1], _NOTHING
-            if key is not _DROP:
-                container[key] = value
-                container.key_lines[key] = top[2]
+            if top.key is not _DROP:
+                container[top.key] = value
+                container.key_lines[top.key] = top.key_line
+            top.key = _NOTHING
 
     def key(self, value: Any, line: int, event: yaml.NodeEvent, mapping: LocatedDict) -> Any:
         if isinstance(event, yaml.ScalarEvent) and event.implicit[0] and event.value == "<<":
