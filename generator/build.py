@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .content import load_content
 from .errors import HandbookError
-from .manifest import build_info
+from .manifest import BUILD_INFO, build_info
 from .model import Content
 from .renderers import Output, render_downloads
 from .stage import SITE, Project, read_project, stage
@@ -80,7 +80,7 @@ def build(root: Path, progress=None) -> BuildResult:
         for name, config in configs.items():
             if name != PORTAL:
                 (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, name.removeprefix("handbook-"), newest))
-        (dist / "build-info.json").write_bytes(build_info(content))
+        (dist / BUILD_INFO.name).write_bytes(build_info(content))
         publish(configs[PORTAL].parent / SITE, root / "site")
         publish(dist, root / "dist")
         clock.lap("publish")
