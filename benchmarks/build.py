@@ -102,7 +102,7 @@ def free_port() -> int:
 def serve_rebuild(project: Path, timeout: float = 180) -> float:
     """Seconds from saving an edited summary to ``mkdocs serve`` showing it on the role page."""
     port = free_port()
-    server = subprocess.Popen([PYTHON, "-m", "mkdocs", "serve", "--dirty", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([PYTHON, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     url = f"http://127.0.0.1:{port}/miyako/roles/staff.html"

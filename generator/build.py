@@ -8,7 +8,7 @@ run the site builder → zip → publish.
    index and an MkDocs configuration (the portal in ``site/``; one site per municipality, zipped
    into ``dist/handbook-<policy>.zip``; the editor's guide, ``dist/editors-guide.zip``).
 4. **site builder** (:func:`build_site`): plain ``mkdocs build --strict`` on each staged tree, two
-   at a time on separate cores.
+   at a time on separate cores, each started as soon as its tree is staged.
 5. **publish** (:func:`publish`): everything is built in a temporary folder beside ``site/`` and
    ``dist/``; only when the whole build succeeded are they swapped in, so a failed build leaves
    the previous site untouched.
@@ -36,7 +36,7 @@ from .content import load_content
 from .errors import HandbookError
 from .manifest import BUILD_INFO, build_info
 from .model import Content
-from .renderers import Output, render_downloads
+from .renderers import Output, Settings, render_downloads
 from .stage import SITE, Project, read_project, stage
 
 WORKERS = 2
@@ -52,7 +52,8 @@ class BuildResult:
     files: int
     """Number of files in the site."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds spent in each stage (load, downloads, stage, sites, publish)."""
+    """Seconds spent in each stage: load, downloads, stage (while the first sites are built),
+    sites (building after the last site was staged), publish."""
 
 
 def build(root: Path, progress=None) -> BuildResult:
@@ -69,11 +70,8 @@ def build(root: Path, progress=None) -> BuildResult:
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
-        configs = stage_sites(project, content, policies, downloads, work)
-        clock.lap("stage")
-        say(f"サイトを生成しています（{len(configs)} 件）…")
-        build_sites(list(configs.values()))
-        clock.lap("sites")
+        say("サイトを生成しています…")
+        configs = stage_and_build(project, content, policies, downloads, work, clock)
         dist = work / "dist"
         for output in downloads:
             _write(dist / output.path.removeprefix("downloads/"), output.data)
@@ -92,16 +90,39 @@ PORTAL = "site"
 """The site published in ``site/``: every policy of the project (or the configured ones)."""
 
 
+def sites(project: Project, policies: tuple[str, ...]) -> list[tuple[str, Settings, str | None]]:
+    """The sites of the project: (name, settings, where the editor's guide goes). The portal
+    (``site``), one site per municipality (``handbook-<policy>``), and the editor's guide
+    (``editors-guide``) on its own."""
+    return ([(PORTAL, project.settings(policies), None)]
+            + [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
+            + [("editors-guide", project.settings(()), "")])
+
+
 def stage_sites(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
                 stage_dir: Path) -> dict[str, Path]:
-    """Stage every site of the project into ``stage_dir / name``: name → staged configuration. The
-    portal (``site``), one site per municipality (``handbook-<policy>``), and the editor's guide
-    (``editors-guide``)."""
-    sites = [(PORTAL, project.settings(policies), None)]
-    sites += [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
-    sites += [("editors-guide", project.settings(()), "")]
+    """Stage every site into ``stage_dir / name``: name → staged configuration."""
     return {name: stage(project, content, settings, downloads, stage_dir / name, guide)
-            for name, settings, guide in sites}
+            for name, settings, guide in sites(project, policies)}
+
+
+def stage_and_build(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
+                    stage_dir: Path, clock: _Clock) -> dict[str, Path]:
+    """Stage each site and hand it to the site builder at once (:data:`WORKERS` at a time, each in
+    its own process), so staging the next site overlaps building the last; raise HandbookError with
+    MkDocs' reasons if any site fails."""
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    configs, builds = {}, []
+    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+        for name, settings, guide in sites(project, policies):
+            configs[name] = stage(project, content, settings, downloads, stage_dir / name, guide)
+            builds.append(pool.submit(build_site, configs[name]))
+        clock.lap("stage")
+        problems = [line for done in builds for line in done.result()]
+    clock.lap("sites")
+    if problems:
+        raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in problems])
+    return configs
 
 
 class _Clock:
@@ -131,19 +152,6 @@ def _source_date(day: datetime.date):
 
 def _midnight(day: datetime.date) -> float:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
-
-
-def build_sites(configs: list[Path]) -> None:
-    """Run the site builder on each staged configuration, up to :data:`WORKERS` at once; raise
-    HandbookError with MkDocs' reasons if any fails."""
-    if len(configs) == 1 or WORKERS == 1:
-        problems = [line for config in configs for line in build_site(config)]
-    else:
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(min(WORKERS, len(configs)), mp_context=context) as pool:
-            problems = [line for lines in pool.map(build_site, configs) for line in lines]
-    if problems:
-        raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in problems])
 
 
 def build_site(config_file: Path) -> list[str]:

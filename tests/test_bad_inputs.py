@@ -594,6 +594,7 @@ def test_unit_lists_in_another_form_are_refused_with_the_line(name, project, cap
 EDITABLE = {**BASE_FILES, QUIZ_PATH: QUIZ}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(sorted(n for n in EDITABLE if n.endswith(".yaml"))), st.floats(0, 1), st.integers(0, 40), yamlish)
 def test_any_edit_of_a_content_file_gives_content_or_messages_never_an_exception(name, where, cut, inserted):
