@@ -47,7 +47,7 @@ ATTEMPT = re.compile(r"[0-9a-f]{32}")
 POLICY_OR_ROLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}")
-ANSWER = re.compile(r"([a-z0-9]+(?:[.-][a-z0-9]+){0,20})=([0-9]|-)")
+ANSWER = re.compile(r"([a-z0-9_]+(?:[.-][a-z0-9_]+){0,20})=([0-9]|-)")
 COUNT = re.compile(r"[0-9]{1,3}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 

@@ -154,3 +154,8 @@ def regrade(record: CompletionRecord, banks: Banks, min_questions: int) -> int:
         raise RecordError(f"記録の正解数 {record.correct} が、回答を採点し直した結果 {correct} と一致しません"
                           "（記録が書き換えられています）。")
     return correct
+
+
+def exam_title(municipality: str, role_name: str) -> str:
+    """The exam's title: the SCORM package's title, and the activity name an LMS export shows."""
+    return f"情報セキュリティ研修 {municipality} {role_name}"
