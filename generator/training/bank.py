@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..completion import CompletionRecord, RecordError
-from ..errors import HandbookError, Problems
+from ..errors import HandbookError, Problem, Problems, display_path
 from ..model import Content, Policy
 from ..questions import bank
 from ..views import memberships
@@ -96,7 +96,7 @@ def read_bank(path: Path) -> ExamBank:
             tuple(BankQuestion(q["id"], int(q["answer"]), int(q["choices"]), tuple(q["roles"]))
                   for q in data["questions"]))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
-        raise HandbookError(f"{path}: 問題集のファイル（{BANK_FORMAT}）として読めません。") from None
+        raise HandbookError(Problem(display_path(path), 0, f"問題集のファイル（{BANK_FORMAT}）として読めません。")) from None
 
 
 class Banks:

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..completion import RecordError, is_record, parse_record
-from ..errors import HandbookError, Problems, display_path
+from ..errors import HandbookError, Problem, Problems, display_path
 from ..model import Policy
 from . import ledger
 from .bank import Banks, exam_title, regrade
@@ -98,7 +98,7 @@ def sources(paths: Iterable[str], stdin: bytes | None = None) -> list[Source]:
             try:
                 result.append(Source(display_path(f), f.read_bytes()))
             except OSError:
-                raise HandbookError(f"{display_path(f)}: ファイルを読めません。") from None
+                raise HandbookError(Problem(display_path(f), 0, "ファイルを読めません。")) from None
     return result
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..errors import HandbookError, Problems, display_path
+from ..errors import HandbookError, Problem, Problems, display_path
 from ..model import Policy
 from . import ledger
 from .textfile import decode
@@ -76,7 +76,7 @@ def read_roster(path: Path, policy: Policy) -> Roster:
     try:
         raw = path.read_bytes()
     except OSError:
-        raise HandbookError(f"{shown}: 名簿のファイルを読めません。") from None
+        raise HandbookError(Problem(shown, 0, "名簿のファイルを読めません。")) from None
     if path.suffix.lower() == ".xlsx":
         rows, encoding = _xlsx_rows(raw, shown), "XLSX"
     else:
@@ -90,15 +90,15 @@ def parse_rows(rows: list[tuple[int, list]], shown: str, policy: Policy) -> tupl
     problems = Problems()
     rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
     if not rows:
-        raise HandbookError(f"{shown}: 名簿が空です（1行目に {'、'.join(COLUMNS)} の見出しが必要です）。")
+        raise HandbookError(Problem(shown, 0, f"名簿が空です（1行目に {'、'.join(COLUMNS)} の見出しが必要です）。"))
     header_row, header = rows[0]
     names = [_text(c) for c in header]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
-        raise HandbookError(f"{shown}:{header_row}: 見出しに「{'」「'.join(missing)}」の列がありません"
-                            f"（必要な列: {'、'.join(COLUMNS)}）。")
+        raise HandbookError(Problem(shown, header_row, f"見出しに「{'」「'.join(missing)}」の列がありません"
+                            f"（必要な列: {'、'.join(COLUMNS)}）。"))
     if len(rows) - 1 > MAX_ROWS:
-        raise HandbookError(f"{shown}: 名簿の行が多すぎます（{len(rows) - 1:,} 行。{MAX_ROWS:,} 行まで）。")
+        raise HandbookError(Problem(shown, 0, f"名簿の行が多すぎます（{len(rows) - 1:,} 行。{MAX_ROWS:,} 行まで）。"))
     index = {c: names.index(c) for c in COLUMNS}
     roles = _role_names(policy)
     entries, seen = [], {}
@@ -218,11 +218,11 @@ def _csv_rows(text: str, shown: str) -> list[tuple[int, list]]:
         start = 1
         for cells in reader:
             if any(len(c) > 1000 for c in cells):
-                raise HandbookError(f"{shown}:{start}: セルが長すぎます（1000 文字まで）。")
+                raise HandbookError(Problem(shown, start, "セルが長すぎます（1000 文字まで）。"))
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error:
-        raise HandbookError(f"{shown}:{reader.line_num}: CSV の区切りが正しくありません（\" で囲んだセルが閉じていません）。") from None
+        raise HandbookError(Problem(shown, reader.line_num, "CSV の区切りが正しくありません（\" で囲んだセルが閉じていません）。")) from None
     return rows
 
 
@@ -234,7 +234,7 @@ def _xlsx_rows(raw: bytes, shown: str) -> list[tuple[int, list]]:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise HandbookError(f"{shown}: Excel ブック（.xlsx）として読めません。") from None
+        raise HandbookError(Problem(shown, 0, "Excel ブック（.xlsx）として読めません。")) from None
     sheet = workbook.worksheets[0]
     rows = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
     workbook.close()

@@ -26,7 +26,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import HandbookError, Problems, display_path
+from ..errors import HandbookError, Problem, Problems, display_path
 
 SETTINGS_FILE = "training/settings.toml"
 """Where the settings are, relative to the project."""
@@ -104,13 +104,13 @@ def load_settings(root: Path, path: Path | None = None, database: str | None = N
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except OSError:
-            raise HandbookError(f"{shown}: 設定ファイルを読めません。") from None
+            raise HandbookError(Problem(shown, 0, "設定ファイルを読めません。")) from None
         except UnicodeDecodeError:
-            raise HandbookError(f"{shown}: 設定ファイルは UTF-8 で保存してください。") from None
+            raise HandbookError(Problem(shown, 0, "設定ファイルは UTF-8 で保存してください。")) from None
         except tomllib.TOMLDecodeError as err:
             line = re.search(r"line (\d+)", str(err))
-            raise HandbookError(f"{shown}:{line[1] if line else 0}: TOML の書き方が正しくありません"
-                                "（「項目 = 値」、文字列は \"…\" で囲みます）。") from None
+            raise HandbookError(Problem(shown, int(line[1]) if line else 0, f"TOML の書き方が正しくありません"
+                                "（「項目 = 値」、文字列は \"…\" で囲みます）。")) from None
     problems = Problems(root)
     lines = _key_lines(path) if data else {}
 

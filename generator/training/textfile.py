@@ -3,7 +3,7 @@ Excel saves it), tried in this fixed order; anything else is refused, never gues
 
 from __future__ import annotations
 
-from ..errors import HandbookError
+from ..errors import HandbookError, Problem
 
 ENCODINGS = (("utf-8", "UTF-8"), ("cp932", "Shift_JIS（cp932）"))
 """Tried in this order; the first that decodes the whole file is used."""
@@ -15,7 +15,7 @@ def decode(raw: bytes, shown: str) -> tuple[str, str]:
     """The text of ``raw`` and the encoding's name as shown to the user. Byte-order marks at the
     start of any line are dropped (files joined with ``copy /b`` or ``cat`` carry one per file)."""
     if len(raw) > MAX_BYTES:
-        raise HandbookError(f"{shown}: ファイルが大きすぎます（{len(raw):,} バイト。{MAX_BYTES:,} バイトまで）。")
+        raise HandbookError(Problem(shown, 0, f"ファイルが大きすぎます（{len(raw):,} バイト。{MAX_BYTES:,} バイトまで）。"))
     bom = raw.startswith(b"\xef\xbb\xbf")
     for codec, name in ENCODINGS:
         try:
@@ -26,5 +26,5 @@ def decode(raw: bytes, shown: str) -> tuple[str, str]:
             name = "UTF-8（BOM 付き）"
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return "\n".join(line.lstrip("\ufeff") for line in lines), name
-    raise HandbookError(f"{shown}: 文字コードが UTF-8 でも Shift_JIS（cp932）でもありません。"
-                        "Excel で「CSV UTF-8」として保存し直してください。")
+    raise HandbookError(Problem(shown, 0, f"文字コードが UTF-8 でも Shift_JIS（cp932）でもありません。"
+                        "Excel で「CSV UTF-8」として保存し直してください。"))
