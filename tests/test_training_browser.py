@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime
 import shutil
 
@@ -78,3 +79,135 @@ def test_check_page_regrades_flags_duplicates_escapes_and_merges(project, page, 
     assert lines == [good.line(), failed.line(), mine.line(), copied.line(), ""]
     assert [regrade(parse_record(line), Banks.load(content, None), 20) for line in lines[:-1]] == [
         good.correct, 0, mine.correct, copied.correct]
+
+
+LMS_PAGE = """<!doctype html><meta charset=utf-8><title>LMS</title>
+<script>
+window.calls = [];
+window.cmi = {"cmi.core.lesson_status": "not attempted", "cmi.suspend_data": "", "cmi.core.student_id": "A0001"};
+function record(name, args, result) { window.calls.push([name].concat([].slice.call(args))); return result; }
+window.API = {
+  LMSInitialize: function () { return record("LMSInitialize", arguments, "true"); },
+  LMSFinish: function () { return record("LMSFinish", arguments, "true"); },
+  LMSGetValue: function (k) { return record("LMSGetValue", arguments, window.cmi[k] || ""); },
+  LMSSetValue: function (k, v) { window.cmi[k] = v; return record("LMSSetValue", arguments, "true"); },
+  LMSCommit: function () { return record("LMSCommit", arguments, "true"); },
+  LMSGetLastError: function () { return "0"; },
+  LMSGetErrorString: function () { return ""; },
+  LMSGetDiagnostic: function () { return ""; }
+};
+</script>
+<body><iframe id="sco" width="900" height="700"></iframe></body>
+"""
+
+
+@pytest.fixture
+def served(tmp_path):
+    """``tmp_path`` served over http (an LMS serves packages over http; frames then share an origin)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def scorm_setup(served):
+    import io
+    import zipfile
+
+    from generator.training.scorm import scorm_packages
+
+    folder, url = served
+    packages = dict(scorm_packages(load_content(ROOT), ["miyako"], questions=20, pass_mark=80))
+    zipfile.ZipFile(io.BytesIO(packages["miyako/scorm-staff.zip"])).extractall(folder / "sco")
+    (folder / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
+    return packages, url
+
+
+def test_scorm_packages_are_deterministic_with_a_scorm_12_manifest(served):
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from generator.training.scorm import scorm_packages
+
+    packages, _ = scorm_setup(served)
+    assert packages == dict(scorm_packages(load_content(ROOT), ["miyako"], questions=20, pass_mark=80))
+    archive = zipfile.ZipFile(io.BytesIO(packages["miyako/scorm-staff.zip"]))
+    assert archive.namelist() == ["imsmanifest.xml", "index.html", "scorm-exam.js", "exam-data.js"]
+    manifest = ET.fromstring(archive.read("imsmanifest.xml"))
+    ns = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2"}
+    assert manifest.find("cp:metadata/cp:schemaversion", ns).text == "1.2"
+    assert manifest.find("cp:metadata/cp:schema", ns).text == "ADL SCORM"
+    item = manifest.find("cp:organizations/cp:organization/cp:item", ns)
+    assert item.find("cp:title", ns).text == "情報セキュリティ研修 宮古市 職員等"
+    assert item.find("adlcp:masteryscore", ns).text == "80"
+    resource = manifest.find("cp:resources/cp:resource", ns)
+    assert resource.get("{http://www.adlnet.org/xsd/adlcp_rootv1p2}scormtype") == "sco"
+    assert resource.get("href") == "index.html"
+    assert [f.get("href") for f in resource.findall("cp:file", ns)] == ["index.html", "scorm-exam.js", "exam-data.js"]
+
+
+def test_the_scorm_exam_talks_to_the_lms_in_a_frame(browser, served):
+    _, url = scorm_setup(served)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/lms.html")
+    page.evaluate("document.getElementById('sco').src = 'sco/index.html'")
+    frame = page.frame_locator("#sco")
+    frame.locator("fieldset.hb-exam-item").first.wait_for()
+    sco = next(f for f in page.frames if f.url.endswith("sco/index.html"))
+    answers = sco.evaluate("() => Object.fromEntries(HANDBOOK_EXAM.questions.map(q => [q.id, q.answer]))")
+    items = frame.locator("fieldset.hb-exam-item")
+    assert items.count() == 20
+    for n in range(19):  # one wrong: 95%
+        qid = items.nth(n).get_attribute("data-question-id")
+        frame.locator(f"#hb-exam-{n}-{answers[qid]}").check()
+    last = items.nth(19).get_attribute("data-question-id")
+    frame.locator(f"#hb-exam-19-{(answers[last] + 1) % 2}").check()
+    suspend = page.evaluate("window.cmi['cmi.suspend_data']")
+    assert suspend.startswith("v1|") and len(suspend) < 4096
+    frame.locator(".hb-exam-submit").click()
+    assert frame.locator(".hb-exam-result").inner_text().startswith("20 問中 19 問正解（95%）。合格です。")
+    # hidden, then navigated away: session time committed both times, LMSFinish once
+    sco.evaluate("() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden'}); "
+                 "document.dispatchEvent(new Event('visibilitychange')); }")
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("window.calls.some(c => c[0] === 'LMSFinish')")
+    calls = page.evaluate("window.calls")
+    names = [c[0] for c in calls]
+    sets = [tuple(c[1:]) for c in calls if c[0] == "LMSSetValue"]
+    assert names[0] == "LMSInitialize" and names[-1] == "LMSFinish" and names.count("LMSFinish") == 1
+    assert ("cmi.core.lesson_status", "incomplete") in sets
+    graded = sets.index(("cmi.core.lesson_status", "passed"))
+    assert sets[graded - 3:graded] == [("cmi.core.score.min", "0"), ("cmi.core.score.max", "100"), ("cmi.core.score.raw", "95")]
+    times = [v for k, v in sets if k == "cmi.core.session_time"]
+    assert len(times) >= 3 and all(re.fullmatch(r"[0-9]{4}:[0-9]{2}:[0-9]{2}\.[0-9]{2}", t) for t in times)
+    passed_at = calls.index(["LMSSetValue", "cmi.core.lesson_status", "passed"])
+    assert "LMSCommit" in names[passed_at:] and ("cmi.core.exit", "") in sets
+    assert errors == []
+    page.close()
+
+
+def test_the_scorm_exam_finds_the_api_through_its_opener(browser, served):
+    _, url = scorm_setup(served)
+    page = browser.new_page()
+    page.goto(url + "/lms.html")
+    with page.expect_popup() as info:
+        page.evaluate("window.open('sco/index.html')")
+    popup = info.value
+    popup.locator("fieldset.hb-exam-item").first.wait_for()
+    assert popup.locator(".hb-exam-warning").count() == 0
+    calls = page.evaluate("window.calls")
+    assert calls[0] == ["LMSInitialize", ""] and ["LMSGetValue", "cmi.core.lesson_status"] in calls
+    popup.close(run_before_unload=True)
+    page.wait_for_function("window.calls.some(c => c[0] === 'LMSFinish')")
+    page.close()
