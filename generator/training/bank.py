@@ -104,6 +104,7 @@ class Banks:
 
     def __init__(self, banks: Iterable[ExamBank]):
         self._banks = {(b.policy, b.revision): b for b in banks}
+        self._pools: dict[tuple[str, str, str], dict[str, BankQuestion]] = {}
 
     @classmethod
     def load(cls, content: Content, folder: Path | None) -> Banks:
@@ -125,6 +126,13 @@ class Banks:
     def all(self) -> list[ExamBank]:
         return [self._banks[k] for k in sorted(self._banks)]
 
+    def pool(self, b: ExamBank, role: str) -> dict[str, BankQuestion]:
+        """The role's questions of bank ``b`` by id, computed once."""
+        key = (b.policy, b.revision, role)
+        if key not in self._pools:
+            self._pools[key] = {q.id: q for q in b.pool(role)}
+        return self._pools[key]
+
 
 def regrade(record: CompletionRecord, banks: Banks, min_questions: int) -> int:
     """Grade the record's answers against its revision's bank and return the right answers.
@@ -138,7 +146,7 @@ def regrade(record: CompletionRecord, banks: Banks, min_questions: int) -> int:
                           f"（bank-{record.revision}.json を問題集のフォルダに置いてください）。")
     if b.role_name(record.role) is None:
         raise RecordError(f"役割「{record.role}」は{b.municipality}の {record.revision} 版にありません。")
-    pool = {q.id: q for q in b.pool(record.role)}
+    pool = banks.pool(b, record.role)
     foreign = [qid for qid, _ in record.answers if qid not in pool]
     if foreign:
         raise RecordError(f"問題「{foreign[0]}」はこの版の「{b.role_name(record.role)}」の試験の問題ではありません"
