@@ -11,11 +11,11 @@ BAR_COLOUR, BACK_COLOUR, LINE_COLOUR = "#2e7d32", "#e0e0e0", "#1565c0"
 def bar_chart(title: str, rows: list[tuple[str, float, str]]) -> Markup:
     """Horizontal bars, one per (label, share 0–1, value text)."""
     width, label_w, bar_w, row_h = 720, 220, 380, 26
-    height = 30 + row_h * len(rows)
+    height = 10 + row_h * len(rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>']
     for i, (label, share, text) in enumerate(rows):
-        y = 20 + i * row_h
+        y = 5 + i * row_h
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="13">{escape(label[:24])}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="16" fill="{BACK_COLOUR}"/>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{round(bar_w * share, 1)}" height="16" fill="{BAR_COLOUR}"/>'

@@ -111,9 +111,10 @@ def _by_unit(people) -> tuple[Tally, ...]:
 
 def _by_role(policy: Policy, people) -> tuple[Tally, ...]:
     result = []
-    for role in policy.roles:
+    everyone = all_staff_role(policy)
+    for role in sorted(policy.roles, key=lambda r: r.id != everyone):
         exams = [e for p in people for e in p.exams if e.role == role.id]
-        if exams or role.id == all_staff_role(policy):
+        if exams or role.id == everyone:
             result.append(Tally(role.name, len(exams), sum(e.status == DONE for e in exams),
                                 sum(e.status == OVERDUE for e in exams)))
     return tuple(result)
