@@ -4,13 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test setup serve clean
+.PHONY: build test setup serve clean bench
 
 build: $(STAMP)
 	$(BIN)/handbook build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Training ledger: 100,000 records and 10,000 staff on SQLite and PostgreSQL (see benchmarks/training.py).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/training.py
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve

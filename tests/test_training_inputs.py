@@ -233,3 +233,24 @@ def test_training_commands_end_to_end_with_records_and_lms_exports(root, policy,
     rows = list(load_workbook(root / "reports" / "training-miyako-2026.xlsx")["個人別"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[8]) for r in rows] == [("A0001", "修了"), ("B0002", "期限超過"), ("C0003", "修了"), ("D0004", "期限超過")]
     assert main(["training", "report", "--year", "2026", "--out", "site/x"]) == 2
+
+
+def test_banks_are_kept_per_revision_and_older_ones_reach_the_check_page(root, policy, capsys):
+    import json
+
+    from generator.training.checkpage import check_page_outputs
+
+    assert main(["training", "banks"]) == 0
+    kept = root / "training" / "banks" / "miyako" / "bank-2026-04-01.json"
+    assert f"問題集を training/banks/miyako/bank-2026-04-01.json に保存しました。" in capsys.readouterr().out
+    old = json.loads(kept.read_text(encoding="utf-8"))
+    old["revision"] = "2025-04-01"
+    old_bytes = json.dumps(old, ensure_ascii=False).encode()
+    (kept.parent / "bank-2025-04-01.json").write_bytes(old_bytes)
+    banks = Banks.load(load_content(root), root / "training" / "banks")
+    assert banks.get("miyako", "2025-04-01") is not None and banks.get("miyako", "2026-04-01") is not None
+    outputs = dict(check_page_outputs(load_content(root), ["miyako"], [old_bytes]))
+    script = outputs["training/banks.js"]
+    data = json.loads(script.split(" = ", 1)[1].rstrip().rstrip(";"))
+    assert [(b["policy"], b["revision"]) for b in data] == [("miyako", "2025-04-01"), ("miyako", "2026-04-01")]
+    assert 'data-questions="20" data-pass-mark="80"' in outputs["training/check.md"]

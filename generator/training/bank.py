@@ -123,9 +123,6 @@ class Banks:
     def get(self, policy: str, revision: str) -> ExamBank | None:
         return self._banks.get((policy, revision))
 
-    def all(self) -> list[ExamBank]:
-        return [self._banks[k] for k in sorted(self._banks)]
-
     def pool(self, b: ExamBank, role: str) -> dict[str, BankQuestion]:
         """The role's questions of bank ``b`` by id, computed once."""
         key = (b.policy, b.revision, role)
