@@ -55,8 +55,6 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 class RecordError(HandbookError):
     """A line that is not a valid exam record; ``message`` says why, in Japanese."""
 
-    exit_status = 1
-
     def __init__(self, message: str, path: str = "修了記録", line: int = 0):
         self.message = message
         super().__init__(Problem(path, line, message))

@@ -67,8 +67,8 @@ def test_results_import_is_idempotent_and_history_is_kept(setup):
     summary = import_results(engine, policy, banks, settings, [Source("a.txt", lines(first))])
     assert (summary.rows, summary.added, summary.skipped_files) == (2, 2, ())
     before = counts(engine)
-    again = import_results(engine, policy, banks, settings, [Source("a.txt", lines(first))])
-    assert (again.rows, again.added, again.skipped_files) == (0, 0, ("a.txt",))
+    again = import_results(engine, policy, banks, settings, [Source("a.txt", lines(first)), Source("copy.txt", lines(first))])
+    assert (again.rows, again.added, again.skipped_files) == (0, 0, ("a.txt", "copy.txt"))
     assert counts(engine) == before  # the same file twice changes nothing
     # a merged file holding the same records (with a BOM inside) adds nothing either
     merged = b"\xef\xbb\xbf" + lines(first[:1]) + b"\xef\xbb\xbf" + lines(first[1:])

@@ -35,6 +35,7 @@ imports = sa.Table(
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("rows", sa.Integer, nullable=False),
     sa.Column("added", sa.Integer, nullable=False),
+    sa.UniqueConstraint("kind", "sha256", name="uq_imports_kind_sha256"),
 )
 rosters = sa.Table(
     "rosters", metadata,

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ..collect import check_report_folder
@@ -160,22 +161,18 @@ def report_html(report: Report) -> str:
 
 
 def report_xlsx(report: Report) -> bytes:
-    """One sheet per view; every text cell passes through :func:`cell_text`."""
-    wb = Workbook()
-    summary = wb.active
-    summary.title = "年次報告"
+    """One sheet per view, written as a stream; every text cell passes through :func:`cell_text`."""
+    wb = Workbook(write_only=True)
     rows = [["区分", "名称", "対象者数", "修了者数", "修了率", "期限超過"]]
     rows += [["全体", t.name, t.people, t.done, round(t.share, 4), t.overdue] for t in (report.total, report.new_hires)]
     rows += [["所属", t.name, t.people, t.done, round(t.share, 4), t.overdue] for t in report.units]
     rows += [["役割", t.name, t.people, t.done, round(t.share, 4), t.overdue] for t in report.roles]
-    _sheet(summary, rows, {"B": 30})
-    for row in summary.iter_rows(min_row=2, min_col=5, max_col=5):
-        row[0].number_format = "0.0%"
-    _sheet(wb.create_sheet("個人別"), [list(PERSON_COLUMNS)] + [person_row(report, p) for p in report.people],
+    _sheet(wb, "年次報告", rows, {"B": 30}, {4: "0.0%"})
+    _sheet(wb, "個人別", [list(PERSON_COLUMNS)] + [person_row(report, p) for p in report.people],
            {"B": 16, "C": 24, "D": 30, "J": 60})
-    _sheet(wb.create_sheet("期限超過"), [list(PERSON_COLUMNS)] + [person_row(report, p) for p in report.overdue],
+    _sheet(wb, "期限超過", [list(PERSON_COLUMNS)] + [person_row(report, p) for p in report.overdue],
            {"B": 16, "C": 24, "J": 60})
-    _sheet(wb.create_sheet("要確認"), [["受験 id", "同じ受験を記録した職員番号"]] +
+    _sheet(wb, "要確認", [["受験 id", "同じ受験を記録した職員番号"]] +
            [[a, "、".join(staff)] for a, staff in report.disputed], {"A": 36, "B": 40})
     out = io.BytesIO()
     wb.save(out)
@@ -192,14 +189,24 @@ def overdue_csv(report: Report) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet(ws, rows: list[list], widths: dict[str, int]) -> None:
-    for row in rows:
-        ws.append([cell_text(v) for v in row])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+def _sheet(wb: Workbook, title: str, rows: list[list], widths: dict[str, int], formats: dict[int, str] | None = None) -> None:
+    """A sheet of ``rows`` (the first is the header, in bold and frozen)."""
+    ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
+    header = []
+    for value in rows[0]:
+        cell = WriteOnlyCell(ws, cell_text(value))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows[1:]:
+        values = [cell_text(value) for value in row]
+        for index, number_format in (formats or {}).items():
+            values[index] = WriteOnlyCell(ws, values[index])
+            values[index].number_format = number_format
+        ws.append(values)
 
 
 def write_report(report: Report, out: Path, root: Path) -> list[Path]:

@@ -134,12 +134,14 @@ def import_results(engine: Engine, policy: Policy, banks: Banks, settings: Train
     parsed = [(s, read_attempts(s, policy, banks, settings, problems, notes)) for s in inputs]
     problems.raise_if_any()
     skipped, rows, added = [], 0, 0
+    seen: set[str] = set()
     with ledger.writing(engine) as conn:
         for source, attempts in parsed:
-            if conn.execute(sa.select(ledger.imports.c.id).where(
+            if source.sha256 in seen or conn.execute(sa.select(ledger.imports.c.id).where(
                     ledger.imports.c.kind == "results", ledger.imports.c.sha256 == source.sha256)).first():
                 skipped.append(source.shown)
                 continue
+            seen.add(source.sha256)
             import_id = conn.execute(ledger.imports.insert().values(
                 kind="results", source=source.shown[:400], sha256=source.sha256, imported_at=ledger.now(),
                 rows=len(attempts), added=0)).inserted_primary_key[0]

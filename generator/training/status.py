@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model import Policy
 from .roster import RosterEntry
@@ -73,13 +74,13 @@ class PersonStatus:
     disputed: bool
     """Some attempt of this person is claimed by another staff number as well (要確認)."""
 
-    @property
+    @cached_property
     def status(self) -> str:
         """修了 when every exam is passed, else the most urgent exam's status."""
         states = {e.status for e in self.exams}
         return next(s for s in (OVERDUE, FAILED, NOT_TAKEN, DONE) if s in states)
 
-    @property
+    @cached_property
     def completed_on(self) -> datetime.date | None:
         """The day the last required exam was passed; None while not complete."""
         days = [e.passed_on for e in self.exams]
