@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     training = sub.add_parser("training", help="研修の名簿・結果を台帳に取り込み、修了状況の報告を作る")
     training.add_argument("--settings", type=Path, help="研修の設定ファイル（既定: training/settings.toml）")
+    training.add_argument("--policy", help="対象の規程の id（既定: 設定の policy。規程が1つだけなら省略可）")
     training.add_argument("--db", help="台帳（SQLite のファイル、または postgresql+psycopg://… の URL）。既定は設定の database、"
                           "それもなければ training/ledger.sqlite")
     training_sub = training.add_subparsers(dest="training_command", required=True, metavar="操作")
@@ -171,7 +172,7 @@ def cmd_training(root: Path, args: argparse.Namespace) -> int:
     from .errors import display_path
     from .training.context import open_context
 
-    context = open_context(root, args.settings, args.db)
+    context = open_context(root, args.settings, args.db, args.policy)
     policy, engine = context.policy, context.engine
     if args.training_command == "roster":
         from .training.roster import import_roster, read_roster

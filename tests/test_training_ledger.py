@@ -210,3 +210,22 @@ def test_report_escapes_roster_text_in_html_and_spreadsheets(setup, tmp_path):
         with pytest.raises(HandbookError) as err:
             write_report(report, root / published, root)
         assert "公開する" in str(err.value)
+
+
+def test_two_import_commands_at_once_lose_nothing(setup, db_url):
+    import subprocess
+    import sys
+
+    root, policy, banks, settings, engine = setup
+    bank = banks.get("miyako", policy.revision)
+    for t in range(2):
+        records = [record(bank, f"P{t}{n:04d}", datetime.date(2026, 8, 1)) for n in range(400)]
+        (root / f"batch{t}.txt").write_bytes(lines(records))
+    command = [sys.executable, "-m", "generator", "--root", str(root), "training", "--policy", "miyako", "--db", db_url,
+               "results", "import"]
+    processes = [subprocess.Popen([*command, f"batch{t}.txt"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for t in range(2)]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert all("400 件を台帳に加えました。" in out.decode() for out, _ in outputs)
+    assert counts(engine) == (2, 0, 800)

@@ -3,6 +3,7 @@ whose staff are tracked, the question banks and the ledger."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +33,19 @@ class TrainingContext:
     """The ledger, migrated."""
 
 
-def open_context(root: Path, settings_path: Path | None = None, database: str | None = None) -> TrainingContext:
+def open_context(root: Path, settings_path: Path | None = None, database: str | None = None,
+                 policy_id: str | None = None) -> TrainingContext:
+    """Load and check everything; ``database`` and ``policy_id`` override the settings file."""
     settings = load_settings(root, settings_path, database)
+    if policy_id:
+        settings = dataclasses.replace(settings, policy=policy_id)
     content = load_content(root)
     ids = [p.id for p in content.policies]
     if settings.policy and settings.policy not in ids:
-        raise HandbookError(f"設定の policy「{settings.policy}」はありません（{', '.join(ids)} から選んでください）。")
+        raise HandbookError(f"規程「{settings.policy}」はありません（{', '.join(ids)} から選んでください）。")
     if not settings.policy and len(ids) != 1:
-        raise HandbookError(f"規程が {len(ids)} 件あります。training/settings.toml に policy = \"{ids[0]}\" のように"
-                            "対象の規程を書いてください。")
+        raise HandbookError(f"規程が {len(ids)} 件あります。--policy {ids[0]} のように指定するか、"
+                            f"training/settings.toml に policy = \"{ids[0]}\" と書いてください。")
     policy = content.policy(settings.policy or ids[0])
     return TrainingContext(content, settings, policy, Banks.load(content, settings.banks_folder),
                            open_ledger(settings.database_url))

@@ -93,7 +93,8 @@ def open_ledger(url: str) -> Engine:
             command.upgrade(config, "head")
     except sa.exc.OperationalError as err:
         engine.dispose()
-        raise HandbookError(f"研修台帳（{_shown(url)}）を開けません: {err.orig}") from None
+        raise HandbookError(f"研修台帳（{_shown(url)}）を開けません。ファイルの場所、またはデータベースのサーバが"
+                            f"動いているかと URL を確かめてください（詳細: {str(err.orig).splitlines()[0]}）。") from None
     return engine
 
 
