@@ -211,3 +211,40 @@ def test_the_scorm_exam_finds_the_api_through_its_opener(browser, served):
     popup.close(run_before_unload=True)
     page.wait_for_function("window.calls.some(c => c[0] === 'LMSFinish')")
     page.close()
+
+
+def test_the_report_renders_its_charts_in_the_browser(project, page, tmp_path):
+    from generator.training.bank import Banks
+    from generator.training.ledger import open_ledger
+    from generator.training.report import build_report, write_report
+    from generator.training.results import Source, import_results
+    from generator.training.roster import import_roster, read_roster
+    from generator.training.settings import TrainingSettings, YearRules
+
+    from .training_helpers import municipality
+
+    root = project({"quizzes/miyako/01.yaml": QUIZ})
+    content = load_content(root)
+    policy = content.policy("miyako")
+    banks = Banks.load(content, None)
+    town = municipality(banks.get("miyako", policy.revision), staff=200)
+    (root / "roster.csv").write_text(town.roster_csv, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    rules = YearRules(deadline="12-31")
+    engine = open_ledger(url)
+    import_roster(engine, read_roster(root / "roster.csv", policy), "miyako", 2026, "roster.csv")
+    import_results(engine, policy, banks, TrainingSettings(root, "miyako", url, defaults=rules),
+                   [Source("r.txt", "".join(r.line() + "\n" for r in town.records).encode())])
+    with engine.connect() as conn:
+        report = build_report(conn, policy, rules, 2026, datetime.date(2027, 1, 15))
+    engine.dispose()
+    html = write_report(report, tmp_path / "reports", root)[0]
+    page.goto(html.as_uri())
+    charts = page.locator("svg.chart")
+    assert charts.count() == 3
+    for i in range(3):
+        box = charts.nth(i).bounding_box()
+        assert box["width"] == 720 and box["height"] >= 60
+    bars = page.locator("svg.chart").nth(1).locator("rect")
+    assert bars.count() == 2 * 20  # a background and a bar per unit
+    assert page.locator(".figure strong").first.inner_text() == "200"

@@ -116,6 +116,27 @@ def test_random_roster_rows_give_entries_or_the_projects_error(project, rows):
             assert e.staff_number.isascii() and e.name and e.unit
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.builds(lambda rows, bom: (b"\xef\xbb\xbf" if bom else b"") + (HEADER + "\n" + rows).encode("utf-8"),
+              st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300), st.booleans()),
+    st.builds(lambda rows: (HEADER + "\r\n" + rows).encode("cp932"),
+              st.text(st.sampled_from("A0123456789,、;\"\r\n職員総務課情報セキュリティ管理者-/２"), max_size=200)),
+), st.sampled_from(["名簿.csv", "名簿.xlsx"]))
+def test_any_roster_file_gives_entries_or_the_projects_error(project, tmp_path, data, name):
+    if "policy" not in LOADED:
+        LOADED["policy"] = load_content(project()).policy("miyako")
+    path = tmp_path / name
+    path.write_bytes(data)
+    try:
+        roster = read_roster(path, LOADED["policy"])
+    except HandbookError as err:
+        assert all(p.message for p in err.problems)
+    else:
+        assert all(e.staff_number.isascii() and len(e.name) <= 100 for e in roster.entries)
+
+
 # --- requirements --------------------------------------------------------------------------------
 
 def person(number="A0001", hired=None, roles=()) -> RosterEntry:

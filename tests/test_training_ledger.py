@@ -191,7 +191,6 @@ def test_report_numbers_on_a_municipality_of_1000_staff(setup, tmp_path):
     assert summary["全体"] == (1000, done, round(done / 1000, 4))
     csv_text = written[2].read_bytes().decode("utf-8-sig")
     assert len(csv_text.splitlines()) == overdue + 1
-    pytest.report_numbers = (report.total, report.new_hires, report.units[:3], report.roles)
 
 
 def test_report_escapes_roster_text_in_html_and_spreadsheets(setup, tmp_path):
