@@ -153,6 +153,9 @@ def test_a_new_roster_replaces_the_old_one_without_losing_results(setup):
     assert (report.people[1].new_hire, report.people[1].status, report.people[1].deadline) == (
         True, "期限超過", datetime.date(2026, 10, 1))
     assert counts(engine) == (3, 4, 1)  # both rosters and the result are kept
+    import_results(engine, policy, banks, settings, [Source("typo.txt", lines([record(bank, "A0010", datetime.date(2026, 5, 2))]))])
+    with engine.connect() as conn:
+        assert build_report(conn, policy, RULES, 2026, datetime.date(2026, 10, 15)).unknown == (("A0010", 1),)
 
 
 def test_report_numbers_on_a_municipality_of_1000_staff(setup, tmp_path):

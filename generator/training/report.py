@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +74,9 @@ class Report:
     """Share complete at the end of each month from April up to ``as_of``."""
     disputed: tuple[tuple[str, tuple[str, ...]], ...]
     """Attempt ids claimed by more than one staff number."""
+    unknown: tuple[tuple[str, int], ...] = ()
+    """Staff numbers with attempts in the year that are not on the roster (typing errors, people
+    who left), each with its number of attempts."""
 
     @property
     def overdue(self) -> tuple[PersonStatus, ...]:
@@ -93,9 +96,12 @@ def build_report(conn, policy: Policy, rules: YearRules, year: int, as_of: datet
         a.policy == policy.id, a.day >= fiscal_start(year), a.day <= fiscal_end(year) + datetime.timedelta(days=366)))
     attempts = [Attempt(r.staff_number, r.role, r.day, r.correct, r.total, r.attempt in disputed_ids) for r in rows]
     people = tuple(evaluate(policy, entries, attempts, rules, year, as_of))
+    on_roster = {e.staff_number for e in entries}
+    unknown = Counter(a.staff_number for a in attempts
+                      if a.staff_number not in on_roster and fiscal_start(year) <= a.day <= fiscal_end(year))
     return Report(policy, year, as_of, rules, people, _tally("全体", people), _by_unit(people),
                   _by_role(policy, people), _tally("新規採用者", [p for p in people if p.new_hire]),
-                  _monthly(people, year, as_of), disputed)
+                  _monthly(people, year, as_of), disputed, tuple(sorted(unknown.items())))
 
 
 def _tally(name: str, people) -> Tally:
@@ -174,6 +180,7 @@ def report_xlsx(report: Report) -> bytes:
            {"B": 16, "C": 24, "J": 60})
     _sheet(wb, "要確認", [["受験 id", "同じ受験を記録した職員番号"]] +
            [[a, "、".join(staff)] for a, staff in report.disputed], {"A": 36, "B": 40})
+    _sheet(wb, "名簿にない職員番号", [["職員番号", "受験の数"]] + [list(u) for u in report.unknown], {"A": 16})
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
