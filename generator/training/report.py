@@ -8,10 +8,12 @@ import csv
 import datetime
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -86,7 +88,7 @@ class Report:
         return next((r.name for r in self.policy.roles if r.id == role), role)
 
 
-def build_report(conn, policy: Policy, rules: YearRules, year: int, as_of: datetime.date) -> Report:
+def build_report(conn: Connection, policy: Policy, rules: YearRules, year: int, as_of: datetime.date) -> Report:
     """Read the roster in force and the year's attempts from the ledger and tally them."""
     entries = roster_in_force(conn, policy.id, year)
     disputed = disputed_attempts(conn, policy.id)
@@ -104,19 +106,19 @@ def build_report(conn, policy: Policy, rules: YearRules, year: int, as_of: datet
                   _monthly(people, year, as_of), disputed, tuple(sorted(unknown.items())))
 
 
-def _tally(name: str, people) -> Tally:
+def _tally(name: str, people: Iterable[PersonStatus]) -> Tally:
     people = list(people)
     return Tally(name, len(people), sum(p.status == DONE for p in people), sum(p.status == OVERDUE for p in people))
 
 
-def _by_unit(people) -> tuple[Tally, ...]:
+def _by_unit(people: Iterable[PersonStatus]) -> tuple[Tally, ...]:
     groups = defaultdict(list)
     for p in people:
         groups[p.entry.unit].append(p)
     return tuple(_tally(unit, groups[unit]) for unit in sorted(groups))
 
 
-def _by_role(policy: Policy, people) -> tuple[Tally, ...]:
+def _by_role(policy: Policy, people: Iterable[PersonStatus]) -> tuple[Tally, ...]:
     result = []
     everyone = all_staff_role(policy)
     for role in sorted(policy.roles, key=lambda r: r.id != everyone):
@@ -127,7 +129,7 @@ def _by_role(policy: Policy, people) -> tuple[Tally, ...]:
     return tuple(result)
 
 
-def _monthly(people, year: int, as_of: datetime.date) -> tuple[tuple[str, float], ...]:
+def _monthly(people: tuple[PersonStatus, ...], year: int, as_of: datetime.date) -> tuple[tuple[str, float], ...]:
     points = []
     for month in range(12):
         first_next = datetime.date(year + (month + 4) // 12, (month + 4) % 12 + 1, 1)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..completion import RecordError, is_record, parse_record
 from ..errors import HandbookError, Problem, Problems, display_path
@@ -153,7 +153,7 @@ def import_results(engine: Engine, policy: Policy, banks: Banks, settings: Train
     return ImportSummary(len(inputs), tuple(skipped), rows, added, tuple(notes), disputed)
 
 
-def disputed_attempts(conn, policy: str, only: set[str] | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def disputed_attempts(conn: Connection, policy: str, only: set[str] | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Attempt ids claimed by more than one staff number (limited to ``only`` when given)."""
     a = ledger.attempts.c
     query = (sa.select(a.attempt).where(a.policy == policy, a.attempt.is_not(None))
@@ -166,7 +166,8 @@ def disputed_attempts(conn, policy: str, only: set[str] | None = None) -> tuple[
     return tuple(result)
 
 
-def _records(shown, lines, policy, banks, settings, problems) -> list[dict]:
+def _records(shown: str, lines: list[str], policy: Policy, banks: Banks, settings: TrainingSettings,
+             problems: Problems) -> list[dict]:
     rows = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -205,7 +206,8 @@ def _lms_row(policy: Policy, staff: str, role: str, when: datetime.datetime, cor
             "correct": correct, "total": total, "answers": ""}
 
 
-def _scorm_rows(shown, text, policy, settings, problems, notes) -> list[dict]:
+def _scorm_rows(shown: str, text: str, policy: Policy, settings: TrainingSettings, problems: Problems,
+                notes: list[str]) -> list[dict]:
     activities = _activities(policy, settings)
     roles = {r.id for r in policy.roles}
     rows, skipped = [], 0
@@ -240,7 +242,8 @@ def _scorm_rows(shown, text, policy, settings, problems, notes) -> list[dict]:
     return rows
 
 
-def _moodle_rows(shown, text, policy, settings, problems, notes) -> list[dict]:
+def _moodle_rows(shown: str, text: str, policy: Policy, settings: TrainingSettings, problems: Problems,
+                 notes: list[str]) -> list[dict]:
     activities = _activities(policy, settings)
     reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..errors import HandbookError, Problem, Problems, display_path
 from ..model import Policy
@@ -164,7 +164,7 @@ def import_roster(engine: Engine, roster: Roster, policy: str, year: int, source
     return len(roster.entries)
 
 
-def roster_in_force(conn, policy: str, year: int) -> tuple[RosterEntry, ...]:
+def roster_in_force(conn: Connection, policy: str, year: int) -> tuple[RosterEntry, ...]:
     """The latest roster imported for the year (empty when there is none)."""
     latest = conn.execute(sa.select(sa.func.max(ledger.rosters.c.id)).where(
         ledger.rosters.c.policy == policy, ledger.rosters.c.fiscal_year == year)).scalar()
@@ -184,7 +184,7 @@ def _role_names(policy: Policy) -> dict[str, str]:
     return names
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
@@ -194,7 +194,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _date(value) -> tuple[datetime.date | None, str]:
+def _date(value: object) -> tuple[datetime.date | None, str]:
     if isinstance(value, datetime.datetime):
         return value.date(), ""
     if isinstance(value, datetime.date):
