@@ -132,8 +132,7 @@ def now() -> datetime.datetime:
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN IMMEDIATE
-    dbapi_connection.execute("PRAGMA foreign_keys = ON")
-    dbapi_connection.execute("PRAGMA journal_mode = WAL")
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")  # the default rollback journal: safe on a file share too
 
 
 def _shown(url: str) -> str:
