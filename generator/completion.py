@@ -48,6 +48,7 @@ POLICY_OR_ROLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}")
 ANSWER = re.compile(r"([a-z0-9_]+(?:[.-][a-z0-9_]+){0,20})=([0-9]|-)")
+ANSWERS = re.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+){0,20}=[0-9-](?: [a-z0-9_]+(?:[.-][a-z0-9_]+){0,20}=[0-9-])*")
 COUNT = re.compile(r"[0-9]{1,3}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -201,14 +202,11 @@ def _answers(text: str, wrong: list[str]) -> tuple[tuple[str, int | None], ...]:
     if len(items) > MAX_QUESTIONS:
         wrong.append(f"回答（{len(items)} 問。{MAX_QUESTIONS} 問まで）")
         return ()
-    answers = []
-    for item in items:
-        match = ANSWER.fullmatch(item)
-        if not match:
-            wrong.append(f"回答「{item[:40]}」（「問題id=選択肢の番号」の形）")
-            return ()
-        answers.append((match[1], None if match[2] == "-" else int(match[2])))
-    ids = [qid for qid, _ in answers]
-    if len(set(ids)) != len(ids):
+    if not ANSWERS.fullmatch(text):  # the common case, a valid field, is checked in one pass
+        bad = next((item for item in items if not ANSWER.fullmatch(item)), "")
+        wrong.append(f"回答「{bad[:40]}」（「問題id=選択肢の番号」の形）")
+        return ()
+    answers = tuple((qid, None if a == "-" else int(a)) for qid, _, a in (item.rpartition("=") for item in items))
+    if len({qid for qid, _ in answers}) != len(answers):
         wrong.append("回答（同じ問題が2回あります）")
-    return tuple(answers)
+    return answers
