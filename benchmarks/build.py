@@ -6,7 +6,8 @@ Prints, for the real content:
 - the build time, site size and search-index size at 1×, 4× and 10× the obligations of 宮古
   (synthetic policies cloned from 宮古 with rewritten ids);
 - the ``mkdocs serve`` rebuild: seconds from saving an edited summary to the page showing it;
-- the exam-integrity table (``benchmarks/exam_integrity.py``), when present.
+- the exam-integrity table (``benchmarks/exam_integrity.py``) and the training ledger's import and
+  report times (``benchmarks/training.py``).
 
 Targets (issue 12): full build ≤ 1.3 × the plain mkdocs builds and ≤ 15 s; 10× the obligations
 ≤ 12× the time, index size linear; an edited summary visible ≤ 3 s after saving.
@@ -180,10 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             seconds = serve_rebuild(real)
             print(f"edited summary visible {seconds:.2f} s after saving (target ≤ 3 s)")
 
-    integrity = ROOT / "benchmarks" / "exam_integrity.py"
-    if integrity.exists():
-        print("\n## Exam integrity")
-        subprocess.run([PYTHON, str(integrity)], check=False)
+    for title, script in (("Exam integrity", "exam_integrity.py"), ("Training ledger", "training.py")):
+        if (ROOT / "benchmarks" / script).exists():
+            print(f"\n## {title}", flush=True)
+            subprocess.run([PYTHON, str(ROOT / "benchmarks" / script)], check=False)
     return 0
 
 
