@@ -3,7 +3,8 @@ run the site builder → zip → publish.
 
 1. **load** (``content.load_content``): the YAML once, validated; any problem stops the build.
 2. **downloads** (``renderers.render_downloads``): checklists and decks, rendered once and copied
-   into every site that publishes their policy and into ``dist/<policy>/``.
+   into every site that publishes their policy and into ``dist/<policy>/``; for ``dist/`` only,
+   the question banks and SCORM packages (:func:`training_files`).
 3. **stage** (``stage.stage``): per site, the docs tree with every generated page, the search
    index and an MkDocs configuration (the portal in ``site/``; one site per municipality, zipped
    into ``dist/handbook-<policy>.zip``; the editor's guide, ``dist/editors-guide.zip``).
@@ -38,6 +39,8 @@ from .manifest import BUILD_INFO, build_info
 from .model import Content
 from .renderers import Output, Settings, render_downloads
 from .stage import SITE, Project, read_project, stage
+from .training.bank import bank_json
+from .training.scorm import scorm_packages
 
 WORKERS = 2
 """Site builds run at once (the machines this runs on have two cores)."""
@@ -66,6 +69,7 @@ def build(root: Path, progress=None) -> BuildResult:
     policies = project.policies or tuple(p.id for p in content.policies)
     say(f"配布物を作っています（規程 {len(policies)} 件）…")
     downloads = render_downloads(content, policies)
+    for_dist = training_files(content, project, policies)
     clock.lap("downloads")
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
@@ -75,6 +79,8 @@ def build(root: Path, progress=None) -> BuildResult:
         dist = work / "dist"
         for output in downloads:
             _write(dist / output.path.removeprefix("downloads/"), output.data)
+        for path, data in for_dist:
+            _write(dist / path, data)
         for name, config in configs.items():
             if name != PORTAL:
                 (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, name.removeprefix("handbook-"), newest))
@@ -84,6 +90,14 @@ def build(root: Path, progress=None) -> BuildResult:
         clock.lap("publish")
     files = sum(1 for p in (root / "site").rglob("*") if p.is_file())
     return BuildResult(root / "site", root / "dist", files, clock.laps)
+
+
+def training_files(content: Content, project: Project, policies: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """For ``dist/`` only (trainers and LMS administrators, not staff): each policy's question bank
+    of this revision (``<policy>/bank-<revision>.json``, for re-grading records later) and the
+    SCORM 1.2 package of each role's exam (``<policy>/scorm-<role>.zip``)."""
+    banks = [(f"{p}/bank-{content.policy(p).revision}.json", bank_json(content, content.policy(p))) for p in policies]
+    return banks + scorm_packages(content, policies, project.quiz_questions, project.quiz_pass_mark)
 
 
 PORTAL = "site"

@@ -26,6 +26,7 @@ from .layout import GUIDE, SEARCH_INDEX, policy_pages
 from .model import Content
 from .renderers import Output, Settings, render_pages
 from .search import index_script
+from .training.settings import load_settings
 from .views import by_topic
 
 PLUGIN = "handbook"
@@ -52,13 +53,15 @@ class Project:
     """``quiz_questions``: questions drawn for one exam."""
     quiz_pass_mark: int
     """``quiz_pass_mark``: percentage of right answers needed to pass."""
+    kept_banks: tuple[bytes, ...] = ()
+    """The question banks of earlier revisions in the training settings' banks folder."""
 
     @property
     def docs(self) -> Path:
         return self.root / self.config.get("docs_dir", "docs")
 
     def settings(self, policies: tuple[str, ...]) -> Settings:
-        return Settings(policies, self.quiz_questions, self.quiz_pass_mark)
+        return Settings(policies, self.quiz_questions, self.quiz_pass_mark, self.kept_banks)
 
 
 def read_project(root: Path, content: Content) -> Project:
@@ -91,7 +94,9 @@ def read_project(root: Path, content: Content) -> Project:
         problems.append("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
     if problems:
         raise HandbookError(problems)
-    return Project(root, config, tuple(policies), questions, mark)
+    folder = load_settings(root).banks_folder
+    kept = tuple(p.read_bytes() for p in sorted(folder.rglob("bank-*.json"))) if folder.is_dir() else ()
+    return Project(root, config, tuple(policies), questions, mark, kept)
 
 
 def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,

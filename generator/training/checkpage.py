@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from ..layout import Layout, PageLinks
 from ..model import Content
 from .bank import bank_data, exam_bank
 
@@ -28,10 +29,13 @@ def check_fragment(questions: int, pass_mark: int) -> str:
 
 
 def check_page_outputs(content: Content, policies: Iterable[str], archived: Iterable[bytes] = (),
-                       questions: int = 20, pass_mark: int = 80) -> list[tuple[str, str | bytes]]:
+                       questions: int = 20, pass_mark: int = 80, layout: Layout | None = None) -> list[tuple[str, str | bytes]]:
     """The check page and its banks for the site: the current banks of ``policies`` and the kept
-    banks of older revisions (``bank-<revision>.json`` contents) of the same policies."""
+    banks of older revisions (``bank-<revision>.json`` contents) of the same policies; where the
+    site's layout puts them (by default that of a site of ``policies``)."""
     wanted = list(policies)
+    layout = layout or Layout(tuple(wanted))
+    links = PageLinks(layout, layout.check_page())
     banks = [bank_data(exam_bank(content, content.policy(pid))) for pid in wanted]
     current = {(b["policy"], b["revision"]) for b in banks}
     for raw in archived:
@@ -48,7 +52,7 @@ def check_page_outputs(content: Content, policies: Iterable[str], archived: Iter
             "確かめた記録は「確認済みの記録を1つのファイルで保存」で1つのファイル（UTF-8、BOM なし）にまとめ、"
             "`handbook training results import` で台帳に取り込みます。問題集は答えを含み、誰でも読めるため、"
             "この確認は書き換えや使い回しを見つけるもので、本人が受けたことの証明にはなりません"
-            "（[修了記録の形式](../guide/completion-record.md)）。\n\n"
+            "（記録の形式は編集者ガイドの「修了記録の形式」にあります）。\n\n"
             + check_fragment(questions, pass_mark) +
-            '<script src="../banks.js"></script>\n<script src="../../assets/check.js"></script>\n')
-    return [("training/check.md", page), ("training/banks.js", banks_script(banks))]
+            f'<script src="{links.built(layout.check_banks())}"></script>\n<script src="{links.asset("check.js")}"></script>\n')
+    return [(layout.check_page(), page), (layout.check_banks(), banks_script(banks))]
