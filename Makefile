@@ -10,6 +10,7 @@ build: $(STAMP)
 	$(BIN)/handbook build
 
 test: $(STAMP)
+	bash scripts/test-services.sh
 	$(BIN)/python -m pytest -q
 
 # The fast subset while editing: no site builds, no browser (make test runs everything).
