@@ -42,7 +42,7 @@ from .renderers.pages import source_paragraphs, topics_of
 
 FOLD = {
     "drop": "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc",
-    "space": "・、。,.「」『』()[]【】〔〕<>\"'!?:;/\\|",
+    "space": "・、。,「」『』【】〔〕<>\"'!?:;/\\|",
     "small": ["ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ"],
 }
 """The folding tables, shipped in the index so the browser folds queries exactly as here: dashes
@@ -93,6 +93,8 @@ class Record:
     """The policy it belongs to; empty for pages of no one municipality."""
     obligation: str = ""
     """The obligation's id, for an obligation's record (best bets point to it)."""
+    everyone: bool = False
+    """Whether it is an obligation of every member of staff (ranked a little higher)."""
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*$")
@@ -153,7 +155,7 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
                 page=page(policy.role(o.actors[0]).name), title=[o.summary], text=[o.lead_in, o.text],
                 hidden=[MODALITY_LABELS[o.modality], o.clause, *details, *(r.name for r in roles),
                         *(a for r in roles for a in r.aliases), *((topic.name, *topic.keywords) if topic else ())],
-                obligation=o.id,
+                obligation=o.id, everyone=any(r.canonical == "all-staff" for r in roles),
             ))
         for topic, _ in topics_of(content, policy):
             records.append(Record(url=at(layout.topic(pid, topic.id)), kind="section", page=page(topic.name),
@@ -162,7 +164,8 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
             anchor = paragraph["anchors"][0] if paragraph["anchors"] else f"L{paragraph['number']}"
             derived = [f"{o.clause} {o.summary}" for o in paragraph["obligations"]]
             records.append(Record(url=at(layout.source(pid), anchor), kind="clause", page=page("原文"),
-                                  text=[paragraph["text"]], hidden=derived))
+                                  text=[paragraph["text"]], hidden=derived,
+                                  keys=sorted({o.clause for o in paragraph["obligations"]})))
         for t in policy.tables:
             records.append(Record(url=at(layout.tables(pid), f"t-{t.id}"), kind="section", page=page("分類表"),
                                   title=[t.title], text=[" ".join(row) for row in t.rows], hidden=[t.clause, t.note]))
@@ -202,7 +205,7 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
     """The index shipped to the browser.
 
     ``docs``: one row per record ``[url, kind, page number, title, text, hidden words, key names,
-    city]``, key names with the everyday words for them; ``pages``: the page titles; ``cities``:
+    city, 1 if every member of staff must act]``, key names with the everyday words for them; ``pages``: the page titles; ``cities``:
     policy id → municipality. ``grams``: bigram → the records whose own text holds it; ``also``:
     bigram → the records that hold it only through an everyday word (weighted lower), both as
     gap-encoded base-36 strings (the smallest JSON). ``bets``: ``[[query parts …] …, [record …]]``.
@@ -221,7 +224,7 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
         keys = record.keys + sorted({w for means, words in applies
                                      for key in record.keys if any(m in normalize(key) for m in means) for w in words})
         page = pages.setdefault(record.page, len(pages))
-        docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city])
+        docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city, int(record.everyone)])
         grams = bigrams(own)
         also = {w for means, words in applies if any(m in own for m in means) for w in words}
         for gram in sorted(grams):

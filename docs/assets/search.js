@@ -18,8 +18,11 @@
   var MIN_COVERAGE = 0.6;    // share of a term's (weighted) bigrams a record must hold
   var ALSO_WEIGHT = 0.8;     // a bigram held only through an everyday word (search.yaml)
   var STEM_WEIGHT = 0.8;     // a term matched by its stem only (聞かれた → 聞か)
+  var CORE_WEIGHT = 0.7;     // … or by its core only (聞)
+  var PHRASE_BONUS = 1.5;    // a record holding a whole compound of the query (私用メール)
   var KEEP = 0.15;           // results scoring below this share of the best are left out
   var KIND_WEIGHT = { obligation: 1.0, section: 0.6, clause: 0.8 };  // the answer first, then pages
+  var EVERYONE_WEIGHT = 1.3; // an obligation of every member of staff: most readers' own rule
   var KIND_LABEL = { obligation: "義務", section: "ページ", clause: "原文" };
   var PARTICLES = ["を", "で", "が", "に", "は", "の", "へ", "と", "も", "や", "から", "まで", "より", "って"];
   var HIRAGANA = /^[\u3041-\u309f]+$/;
@@ -50,7 +53,7 @@
     Array.from(data.fold.small[0]).forEach(function (ch, i) { fold.small.set(ch, Array.from(data.fold.small[1])[i]); });
     var total = 0;
     data.docs.forEach(function (doc) { total += doc[3].length + doc[4].length + doc[5].length; });
-    return { data: data, decoded: { grams: new Map(), also: new Map() }, texts: [], keys: [],
+    return { data: data, decoded: { grams: new Map(), also: new Map() }, texts: [],
              averageLength: total / Math.max(data.docs.length, 1) };
   }
 
@@ -89,26 +92,66 @@
     return grams;
   }
 
-  // The terms of a query: words at spaces, cut again at particles between other characters;
-  // each with its stem when it ends in hiragana (開いてしまった → 開い).
+  // The terms of a query: words at spaces, cut again at particles between other characters
+  // (パスワードを電話で → パスワード / 電話) and where kanji, katakana and Latin letters meet
+  // (私用メール → 私用 / メール; the whole is kept as a phrase that ranks records holding it
+  // higher). A term ending in hiragana is also tried as its stem and as its core
+  // (開いてしまった → 開い → 開).
   function terms(query) {
-    var found = [];
+    var found = { terms: [], phrases: [] };
     widthFold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
       var runs = word.match(/[\u3041-\u309f]+|[^\u3041-\u309f]+/g);
       var pieces = [""];
       runs.forEach(function (run, i) {
-        var between = i > 0 && i < runs.length - 1;
-        if (between && HIRAGANA.test(run) && PARTICLES.indexOf(run) >= 0) pieces.push("");
-        else pieces[pieces.length - 1] += run;
+        var between = i > 0 && i < runs.length - 1 && HIRAGANA.test(run);
+        var particle = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
+        if (!particle) {
+          pieces[pieces.length - 1] += run;
+          return;
+        }
+        var word = run.slice(0, -particle.length);
+        if (word.length > 1 && PARTICLES.indexOf(word[0]) >= 0) word = word.slice(1);  // のみんなで
+        pieces.push(word, "");  // a word and its particle (みんなで): the word stands alone
       });
       pieces.filter(Boolean).forEach(function (piece) {
-        var tail = piece.match(/[^\u3041-\u309f]([\u3041-\u309f]{2,})$/);
-        var stem = tail ? piece.slice(0, piece.length - tail[1].length + 1) : "";
-        var term = { text: kanaFold(piece), stem: stem ? kanaFold(stem) : "" };
-        if (!found.some(function (t) { return t.text === term.text; })) found.push(term);
+        var parts = scriptParts(piece);
+        if (parts.length > 1) found.phrases.push(kanaFold(piece));
+        parts.forEach(function (part) {
+          var tail = part.match(/[^\u3041-\u309f]([\u3041-\u309f]+)$/);
+          var core = tail ? part.slice(0, part.length - tail[1].length) : "";
+          var term = {
+            text: kanaFold(part),
+            stem: tail && tail[1].length > 1 ? kanaFold(core + tail[1][0]) : "",
+            core: Array.from(core).length > 1 ? kanaFold(core) : "",
+          };
+          if (!found.terms.some(function (t) { return t.text === term.text; })) found.terms.push(term);
+        });
       });
     });
     return found;
+  }
+
+  function script(ch) {
+    if (/[\u3041-\u309f]/.test(ch)) return "h";
+    if (/[\u30a0-\u30ff]/.test(ch)) return "k";
+    if (/[a-z0-9]/.test(ch)) return "l";
+    if (/[\u3400-\u9fff\u3005]/.test(ch)) return "c";
+    return "o";
+  }
+
+  // A piece cut where two of kanji, katakana and Latin letters meet (同じパスワード → 同じ /
+  // パスワード; hiragana stays with what it follows).
+  function scriptParts(piece) {
+    var parts = [""];
+    var last = "";
+    Array.from(piece).forEach(function (ch) {
+      var kind = script(ch);
+      var letter = kind !== "h" && kind !== "o";
+      if (letter && last && kind !== last) parts.push("");
+      parts[parts.length - 1] += ch;
+      if (letter) last = kind;
+    });
+    return parts.filter(Boolean);
   }
 
   // --- the index -----------------------------------------------------------------------------
@@ -127,11 +170,14 @@
     return numbers;
   }
 
-  function searchText(index, n) {
+  // A record's folded text: ``all`` that is searched, ``shown`` (title and text), ``title``, ``keys``.
+  function folded(index, n) {
     if (index.texts[n] === undefined) {
       var doc = index.data.docs[n];
-      index.texts[n] = normalize([doc[3], doc[4], doc[5]].concat(doc[6]).join(" "));
-      index.keys[n] = doc[6].map(normalize);
+      var title = normalize(doc[3]);
+      var shown = title + " " + normalize(doc[4]);
+      index.texts[n] = { all: shown + " " + normalize([doc[5]].concat(doc[6]).join(" ")), shown: shown,
+                         title: title, keys: doc[6].map(normalize) };
     }
     return index.texts[n];
   }
@@ -142,14 +188,15 @@
     var hits = new Map();
     var total = 0;
     if (Array.from(form).length === 1) {
-      for (var n = 0; n < count; n++) if (searchText(index, n).indexOf(form) >= 0) hits.set(n, 1);
+      for (var n = 0; n < count; n++) if (folded(index, n).all.indexOf(form) >= 0) hits.set(n, 1);
       return { hits: hits, weight: Math.log(1 + count / Math.max(hits.size, 1)) };
     }
     var held = new Map();
     bigrams(form).forEach(function (gram) {
       var own = postings(index, "grams", gram);
       var also = postings(index, "also", gram);
-      var weight = Math.log(1 + count / Math.max(own.length + also.length, 1));
+      if (!own.length && !also.length) return;  // in no record: a slip or a word of no policy
+      var weight = Math.log(1 + count / (own.length + also.length));
       total += weight;
       own.forEach(function (n) { held.set(n, (held.get(n) || 0) + weight); });
       also.forEach(function (n) { held.set(n, (held.get(n) || 0) + ALSO_WEIGHT * weight); });
@@ -161,17 +208,18 @@
   function termScores(index, term) {
     var scores = new Map();
     var weight = 0;
-    [term.text, term.stem].forEach(function (form, k) {
+    [term.text, term.stem, term.core].forEach(function (form, k) {
       if (!form) return;
       var found = match(index, form);
-      var factor = k ? STEM_WEIGHT : 1;
+      var factor = [1, STEM_WEIGHT, CORE_WEIGHT][k];
       if (!k) weight = found.weight;
       found.hits.forEach(function (coverage, n) {
-        var text = searchText(index, n);
+        var text = folded(index, n);
         var bonus = 1;
-        if (text.indexOf(form) >= 0) bonus += 0.5;
-        if (normalize(index.data.docs[n][3]).indexOf(form) >= 0) bonus += 0.5;
-        if (index.keys[n].some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) bonus += 3;
+        if (text.shown.indexOf(form) >= 0) bonus += 0.5;
+        if (text.title.indexOf(form) >= 0) bonus += 0.5;
+        if (text.keys.indexOf(form) >= 0) bonus += 6;  // the name of what the record is about
+        else if (text.keys.some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) bonus += 3;
         var score = factor * found.weight * coverage * coverage * bonus;
         if (score > (scores.get(n) || 0)) scores.set(n, score);
       });
@@ -185,10 +233,10 @@
   }
 
   function search(index, query, city) {
-    var queryTerms = terms(query);
+    var parsed = terms(query);
     var found = new Map();
     var allWeight = 0;
-    queryTerms.forEach(function (term) {
+    parsed.terms.forEach(function (term) {
       var result = termScores(index, term);
       allWeight += result.weight;
       result.scores.forEach(function (score, n) {
@@ -203,7 +251,9 @@
     results.forEach(function (r) {
       var doc = index.data.docs[r.doc];
       var length = doc[3].length + doc[4].length + doc[5].length;
-      r.score *= (0.25 + 0.75 * r.weight / allWeight) * KIND_WEIGHT[doc[1]] / (0.75 + 0.25 * length / index.averageLength);
+      r.score *= (0.25 + 0.75 * r.weight / allWeight) * KIND_WEIGHT[doc[1]] * (doc[8] ? EVERYONE_WEIGHT : 1)
+        / (0.75 + 0.25 * length / index.averageLength);
+      if (parsed.phrases.some(function (p) { return folded(index, r.doc).shown.indexOf(p) >= 0; })) r.score *= PHRASE_BONUS;
     });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     var best = results.length ? results[0].score : 0;
@@ -211,7 +261,7 @@
     var bets = bestBets(index, query, city);
     results = bets.map(function (n) { return { doc: n, bet: true }; })
       .concat(results.filter(function (r) { return bets.indexOf(r.doc) < 0; }));
-    return { words: queryTerms.map(function (t) { return t.stem || t.text; }), items: results };
+    return { words: parsed.terms.map(function (t) { return t.core || t.stem || t.text; }), items: results };
   }
 
   // Records of the best bets whose words are all in the query (in scope, in the editors' order).
@@ -456,5 +506,12 @@
     bigrams: bigrams,
     href: href,
     city: function () { return load().then(currentScope); },
+    search: function (query, city) {
+      return load().then(function (index) {
+        return search(index, query, city).items.map(function (r) {
+          return { url: index.data.docs[r.doc][0], score: r.score, bet: !!r.bet };
+        });
+      });
+    },
   };
 })();
