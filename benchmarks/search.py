@@ -171,22 +171,28 @@ def serve(folder: Path):
 
 # --- measuring --------------------------------------------------------------------------------
 
-MINISEARCH_QUERY = """q => {
+MINISEARCH_QUERY = """async q => {
   const engine = window.hbSearch;
+  await engine.load();
+  const data = window.hbSearchIndex;
   if (!window.__mini) {
-    const data = window.hbSearchIndex;
-    const fields = ["title", "text", "hidden", "keys"];
-    const mini = new MiniSearch({ fields, storeFields: [], tokenize: engine.tokens,
-                                  processTerm: t => t, searchOptions: { combineWith: "OR",
-                                  boost: { keys: 4, title: 2, text: 1, hidden: 1 } } });
-    mini.addAll(data.docs.map((d, id) => ({ id, title: d[3], text: d[4], hidden: d[5], keys: d[6].join(" ") })));
+    const tokens = text => engine.normalize(text).split(" ").filter(Boolean).flatMap(engine.bigrams);
+    const also = data.docs.map(() => []);
+    for (const [gram, encoded] of Object.entries(data.also)) {
+      let n = 0;
+      for (const gap of encoded.split(",")) { n += parseInt(gap, 36); also[n].push(gram); }
+    }
+    const mini = new MiniSearch({ fields: ["title", "text", "hidden", "keys", "also"], tokenize: s => s.split(" "),
+                                  processTerm: t => t });
+    mini.addAll(data.docs.map((d, id) => ({ id, title: tokens(d[3]).join(" "), text: tokens(d[4]).join(" "),
+      hidden: tokens(d[5]).join(" "), keys: tokens(d[6].join(" ")).join(" "), also: also[id].join(" ") })));
     window.__mini = mini;
   }
-  const city = engine.city();
-  const tokens = engine.queryTokens(q);
-  return window.__mini.search(tokens.join(" "), { tokenize: s => s.split(" ") })
-    .filter(r => !city || [city, ""].includes(window.hbSearchIndex.docs[r.id][7]))
-    .slice(0, 20).map(r => engine.href(window.hbSearchIndex.docs[r.id][0]));
+  const city = await engine.city();
+  const grams = engine.terms(q).terms.flatMap(t => engine.bigrams(t.text));
+  return window.__mini.search(grams.join(" "), { combineWith: "OR", boost: { keys: 4, title: 2, also: 0.8 } })
+    .filter(r => !city || !data.docs[r.id][7] || data.docs[r.id][7] === city)
+    .slice(0, 20).map(r => engine.href(data.docs[r.id][0]));
 }"""
 
 
@@ -194,7 +200,6 @@ def minisearch_query(page, query: str) -> list[str]:
     """The same index and query terms ranked by MiniSearch (loaded into the page on first use)."""
     if not page.evaluate("() => !!window.MiniSearch"):
         page.add_script_tag(path=str(MINISEARCH))
-        page.evaluate("() => window.hbSearch.load()")
     return [urllib.parse.urljoin(page.url, u) for u in page.evaluate(MINISEARCH_QUERY, query)]
 
 
