@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.search import (
-    PROBE_PAGE, ROOT, bigram_query, load_queries, run_queries, score, site_relative,
+    PROBE_PAGE, ROOT, bigram_query, load_queries, run_queries, score, site_relative, typed_ms,
 )
 from generator.search import bigrams, normalize
 
@@ -120,12 +120,16 @@ def test_panel_closes_on_escape_and_on_a_result_of_the_same_page(browser, site_u
     assert panel.is_visible()
     tab.keyboard.press("Escape")
     assert panel.is_hidden()
-    tab.locator(".hb-search__input").focus()
-    assert panel.is_visible()  # the last results come back with the focus
-    tab.locator(".hb-search__link").first.focus()
+    tab.locator("article h1").first.click()
+    tab.locator(".hb-search__input").fill("離席")
+    tab.wait_for_selector(".hb-search__panel:not([hidden])")
+    tab.keyboard.press("ArrowDown")  # to the first result, then Escape: closed, the box has the focus
     tab.keyboard.press("Escape")
     assert panel.is_hidden()
+    assert tab.evaluate("() => document.activeElement.classList.contains('hb-search__input')")
+    tab.locator("article h1").first.click()
     tab.locator(".hb-search__input").focus()
+    assert panel.is_visible()  # the last results come back with the focus
     tab.locator(".hb-search__link").first.click()  # miyako/roles/staff.html#miyako--clear-desk: this page
     tab.wait_for_function("() => location.hash === '#miyako--clear-desk'")
     assert panel.is_hidden()
@@ -176,21 +180,20 @@ def test_held_out_staff_queries_per_city(browser, site_url):
 
 
 def test_first_results_soon_after_typing(browser, site_url):
-    """From the first key press on a freshly loaded page to the results, in Chromium (the index
-    starts loading when the box gets the focus, as it does when staff click into it)."""
+    """From the input event of the last key to the results on screen (60 ms of waiting for more
+    keys included), in Chromium: cold (typed the moment the box gets the focus, the index still to
+    load) and as staff type (the index loads when they click into the box)."""
     tab = browser.new_page()
+    tab.goto(f"{site_url}/{PROBE_PAGE}", wait_until="load")
+    cold = typed_ms(tab, "パスワード 流出")
     tab.goto(f"{site_url}/{PROBE_PAGE}", wait_until="load")
     tab.locator(".hb-search__input").click()
     tab.wait_for_function("() => !!window.hbSearchIndex")
-    started = tab.evaluate("() => performance.now()")
-    top = results(tab, "パスワード 流出", site_url)
-    first = (tab.evaluate("() => performance.now()") - started) / 1000
-    started = tab.evaluate("() => performance.now()")
-    results(tab, "USBメモリ 持ち出し", site_url)
-    later = (tab.evaluate("() => performance.now()") - started) / 1000
+    first = typed_ms(tab, "USBメモリ 持ち出し")
+    later = [typed_ms(tab, q) for q in ("パスワードを電話で聞かれた", "ウィルス", "課長", "自宅で仕事")]
     tab.close()
-    print(f"first results {first * 1000:.0f} ms after typing, next query {later * 1000:.0f} ms")
-    assert top and first < 0.3 and later < 0.3
+    print(f"results after typing: cold {cold:.0f} ms; first {first:.0f} ms; later {max(later):.0f} ms at most")
+    assert first <= 300 and max(later) <= 300 and cold < 1500
 
 
 def test_full_and_half_width_give_the_same_answers(page, site_url):
@@ -217,9 +220,9 @@ def test_a_result_shows_title_page_and_snippet(page, site_url):
     assert first.locator(".hb-search__city").inner_text() == "宮古市"
     assert first.locator(".hb-search__page").inner_text() == "義務・職員等（宮古市）"
     assert first.locator(".hb-search__snippet mark").first.inner_text() == "離席"
-    results(page, "該当しないはずの語句ぬぬぬ", site_url)
+    results(page, "ぬぬぬ qqzx", site_url)
     assert page.locator(".hb-search__status").inner_text() == (
-        "「該当しないはずの語句ぬぬぬ」に当てはまる項目は見つかりませんでした。別の言い方で探してください。")
+        "「ぬぬぬ qqzx」に当てはまる項目は見つかりませんでした。別の言い方で探してください。")
 
 
 def test_search_escapes_html(page, site_url):

@@ -21,6 +21,7 @@
   var CORE_WEIGHT = 0.7;     // … or by its core only (聞)
   var PHRASE_BONUS = 1.5;    // a record holding a whole compound of the query (私用メール)
   var KEEP = 0.15;           // results scoring below this share of the best are left out
+  var SECOND_PASS = 200;     // records ranked again with the bonuses that need their text
   var KIND_WEIGHT = { obligation: 1.0, section: 0.6, clause: 0.8 };  // the answer first, then pages
   var EVERYONE_WEIGHT = 1.3; // an obligation of every member of staff: most readers' own rule
   var KIND_LABEL = { obligation: "義務", section: "ページ", clause: "原文" };
@@ -54,6 +55,7 @@
     var total = 0;
     data.docs.forEach(function (doc) { total += doc[3].length + doc[4].length + doc[5].length; });
     return { data: data, decoded: { grams: new Map(), also: new Map() }, texts: [],
+             keys: data.docs.map(function (doc) { return doc[6].map(normalize); }),
              averageLength: total / Math.max(data.docs.length, 1) };
   }
 
@@ -170,33 +172,36 @@
     return numbers;
   }
 
-  // A record's folded text: ``all`` that is searched, ``shown`` (title and text), ``title``, ``keys``.
+  // A record's folded text (computed when first needed): ``shown`` (title and text), ``title``.
   function folded(index, n) {
     if (index.texts[n] === undefined) {
       var doc = index.data.docs[n];
       var title = normalize(doc[3]);
-      var shown = title + " " + normalize(doc[4]);
-      index.texts[n] = { all: shown + " " + normalize([doc[5]].concat(doc[6]).join(" ")), shown: shown,
-                         title: title, keys: doc[6].map(normalize) };
+      index.texts[n] = { shown: title + " " + normalize(doc[4]), title: title };
     }
     return index.texts[n];
   }
 
-  // Records holding enough of one form of a term: number → coverage, and the form's weight.
+  // Records holding enough of one form of a term: number → coverage, and the form's weight. A
+  // form of one character is found through the bigrams that contain it.
   function match(index, form) {
     var count = index.data.docs.length;
     var hits = new Map();
     var total = 0;
-    if (Array.from(form).length === 1) {
-      for (var n = 0; n < count; n++) if (folded(index, n).all.indexOf(form) >= 0) hits.set(n, 1);
-      return { hits: hits, weight: Math.log(1 + count / Math.max(hits.size, 1)) };
-    }
     var held = new Map();
-    bigrams(form).forEach(function (gram) {
-      var own = postings(index, "grams", gram);
-      var also = postings(index, "also", gram);
-      if (!own.length && !also.length) return;  // in no record: a slip or a word of no policy
-      var weight = Math.log(1 + count / (own.length + also.length));
+    var grams = Array.from(form).length === 1
+      ? [Object.keys(index.data.grams).concat(Object.keys(index.data.also)).filter(function (g) { return g.indexOf(form) >= 0; })]
+      : bigrams(form).map(function (gram) { return [gram]; });
+    grams.forEach(function (group) {
+      var own = new Set();
+      var also = new Set();
+      group.forEach(function (gram) {
+        postings(index, "grams", gram).forEach(function (n) { own.add(n); });
+        postings(index, "also", gram).forEach(function (n) { also.add(n); });
+      });
+      also.forEach(function (n) { if (own.has(n)) also.delete(n); });
+      if (!own.size && !also.size) return;  // in no record: a slip or a word of no policy
+      var weight = Math.log(1 + count / (own.size + also.size));
       total += weight;
       own.forEach(function (n) { held.set(n, (held.get(n) || 0) + weight); });
       also.forEach(function (n) { held.set(n, (held.get(n) || 0) + ALSO_WEIGHT * weight); });
@@ -205,26 +210,19 @@
     return { hits: hits, weight: total };
   }
 
-  function termScores(index, term) {
-    var scores = new Map();
-    var weight = 0;
-    [term.text, term.stem, term.core].forEach(function (form, k) {
-      if (!form) return;
-      var found = match(index, form);
-      var factor = [1, STEM_WEIGHT, CORE_WEIGHT][k];
-      if (!k) weight = found.weight;
-      found.hits.forEach(function (coverage, n) {
-        var text = folded(index, n);
-        var bonus = 1;
-        if (text.shown.indexOf(form) >= 0) bonus += 0.5;
-        if (text.title.indexOf(form) >= 0) bonus += 0.5;
-        if (text.keys.indexOf(form) >= 0) bonus += 6;  // the name of what the record is about
-        else if (text.keys.some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) bonus += 3;
-        var score = factor * found.weight * coverage * coverage * bonus;
-        if (score > (scores.get(n) || 0)) scores.set(n, score);
-      });
-    });
-    return { scores: scores, weight: weight };
+  // How strongly a record is about a form: 1, more when its name (a key) is the form or holds it,
+  // and, with ``text``, more when its title or shown text holds the form as typed.
+  function bonus(index, n, form, text) {
+    var value = 1;
+    var keys = index.keys[n];
+    if (keys.indexOf(form) >= 0) value += 6;
+    else if (keys.some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) value += 3;
+    if (text) {
+      var own = folded(index, n);
+      if (own.shown.indexOf(form) >= 0) value += 0.5;
+      if (own.title.indexOf(form) >= 0) value += 0.5;
+    }
+    return value;
   }
 
   function inScope(index, n, city) {
@@ -232,32 +230,49 @@
     return !city || !own || own === city;
   }
 
+  // Ranked in two passes: every record by coverage (and names), then the best of them again
+  // with the bonuses that need their folded text.
   function search(index, query, city) {
     var parsed = terms(query);
     var found = new Map();
     var allWeight = 0;
-    parsed.terms.forEach(function (term) {
-      var result = termScores(index, term);
-      allWeight += result.weight;
-      result.scores.forEach(function (score, n) {
-        if (!inScope(index, n, city)) return;
-        var entry = found.get(n) || { doc: n, score: 0, weight: 0 };
-        entry.score += score;
-        entry.weight += result.weight;
-        found.set(n, entry);
+    parsed.terms.forEach(function (term, t) {
+      [term.text, term.stem, term.core].forEach(function (form, k) {
+        if (!form) return;
+        var result = match(index, form);
+        if (!k) allWeight += result.weight;
+        result.hits.forEach(function (coverage, n) {
+          if (!inScope(index, n, city)) return;
+          var entry = found.get(n) || { doc: n, forms: [] };
+          entry.forms.push({ term: t, form: form, base: [1, STEM_WEIGHT, CORE_WEIGHT][k] * result.weight * coverage * coverage,
+                             weight: k ? 0 : result.weight });
+          found.set(n, entry);
+        });
       });
     });
     var results = Array.from(found.values());
-    results.forEach(function (r) {
-      var doc = index.data.docs[r.doc];
-      var length = doc[3].length + doc[4].length + doc[5].length;
-      r.score *= (0.25 + 0.75 * r.weight / allWeight) * KIND_WEIGHT[doc[1]] * (doc[8] ? EVERYONE_WEIGHT : 1)
-        / (0.75 + 0.25 * length / index.averageLength);
-      if (parsed.phrases.some(function (p) { return folded(index, r.doc).shown.indexOf(p) >= 0; })) r.score *= PHRASE_BONUS;
-    });
-    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    var best = results.length ? results[0].score : 0;
-    results = results.filter(function (r) { return r.score >= KEEP * best; });
+    function rank(withText) {
+      results.forEach(function (r) {
+        var best = [];
+        var weight = 0;
+        r.forms.forEach(function (f) {
+          best[f.term] = Math.max(best[f.term] || 0, f.base * bonus(index, r.doc, f.form, withText));
+          weight += f.weight;
+        });
+        var doc = index.data.docs[r.doc];
+        var length = doc[3].length + doc[4].length + doc[5].length;
+        r.score = best.reduce(function (a, b) { return a + (b || 0); }, 0)
+          * (0.25 + 0.75 * Math.min(1, weight / allWeight)) * KIND_WEIGHT[doc[1]] * (doc[8] ? EVERYONE_WEIGHT : 1)
+          / (0.75 + 0.25 * length / index.averageLength);
+        if (withText && parsed.phrases.some(function (p) { return folded(index, r.doc).shown.indexOf(p) >= 0; })) r.score *= PHRASE_BONUS;
+      });
+      results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    }
+    rank(false);
+    results = results.slice(0, SECOND_PASS);
+    rank(true);
+    var top = results.length ? results[0].score : 0;
+    results = results.filter(function (r) { return r.score >= KEEP * top; });
     var bets = bestBets(index, query, city);
     results = bets.map(function (n) { return { doc: n, bet: true }; })
       .concat(results.filter(function (r) { return bets.indexOf(r.doc) < 0; }));
@@ -295,6 +310,8 @@
   var input, panel, status, list, scope, scopeBox, scopeLabel;
   var timer = null;
   var selected = -1;
+  var quiet = false;
+  var questions = 0;  // queries asked; closing the panel counts as one, so no late answer opens it
 
   // Marks, in the original text, where the terms (or else their bigrams) occur once folded.
   function marks(text, words) {
@@ -420,8 +437,9 @@
       list.textContent = "";
       panel.hidden = false;
     }
+    var asked = ++questions;
     load().then(function (index) {
-      if (input.value !== query) return;
+      if (input.value !== query || asked !== questions) return;  // typed on, or closed meanwhile
       var city = currentScope(index);
       render(index, query, search(index, query, city), city);
     }, function () {
@@ -431,6 +449,8 @@
   }
 
   function close() {
+    clearTimeout(timer);
+    questions++;
     panel.hidden = true;
   }
 
@@ -464,7 +484,9 @@
   scopeBox = scope.querySelector("input");
   scopeLabel = scope.querySelector("span");
 
-  input.addEventListener("focus", function () { load().catch(function () {}); });
+  function preload() { load().catch(function () {}); }
+  root.addEventListener("pointerenter", preload);  // a hand on its way to the box
+  input.addEventListener("focus", preload);
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(run, 60);
@@ -486,7 +508,11 @@
     var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
     if (event.key === "Escape" && !panel.hidden) {
       close();
-      if (root.contains(target)) input.focus();
+      if (root.contains(target) && target !== input) {
+        quiet = true;  // back to the box without opening the panel again
+        input.focus();
+        quiet = false;
+      }
       event.preventDefault();
     } else if (event.key === "/" && !typing) {
       input.focus();
@@ -496,7 +522,9 @@
   document.addEventListener("click", function (event) {
     if (!root.contains(event.target)) close();
   });
-  input.addEventListener("focus", function () { if (list.childNodes.length) panel.hidden = false; });
+  input.addEventListener("focus", function () {
+    if (!quiet && input.value.trim() && list.childNodes.length) panel.hidden = false;
+  });
 
   // For benchmarks/search.py (another engine on the same index and terms) and the tests.
   window.hbSearch = {
