@@ -16,8 +16,8 @@ from typing import Any
 from .errors import Problems, display_path
 from .manifest import check_published
 from .model import (
-    Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
-    Question, Role, SourceGap, Table, Topic,
+    BestBet, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
+    Question, Role, SearchTerm, SourceGap, Table, Topic,
 )
 from .questions import check as check_generated, generate
 from .records import RecordBuilder
@@ -59,11 +59,13 @@ def load_with_sources(root: Path) -> tuple[Content, dict[str, SourceText]]:
     questions = loader.questions([p.policy for p in policies])
     loader.check_unique_ids([p.policy for p in policies], questions)
     check_published(root, [p.policy for p in policies if p.policy.id not in loader.incomplete], problems)
+    terms, bets = loader.search([p.policy for p in policies])
     if not problems:  # generated questions rest on valid obligations
         for p in policies:
             problems.extend(check_generated(generate(p.policy), [q for q in questions if q.policy == p.policy.id]))
     problems.raise_if_any()
-    content = Content(tuple(roles), tuple(topics), tuple(p.policy for p in policies), tuple(questions))
+    content = Content(tuple(roles), tuple(topics), tuple(p.policy for p in policies), tuple(questions),
+                      tuple(terms), tuple(bets))
     return content, {p.policy.id: p.source for p in policies}
 
 
@@ -256,6 +258,46 @@ class _Loader:
                     seen_text.setdefault(key, q.id)
                     result.append(q)
         return result
+
+    # --- search vocabulary ----------------------------------------------------------------------
+
+    def search(self, policies: list[Policy]) -> tuple[list[SearchTerm], list[BestBet]]:
+        """The optional ``content/search.yaml`` (every municipality) and ``content/<policy>/search.yaml``."""
+        terms: list[SearchTerm] = []
+        bets: list[BestBet] = []
+        owners = {o.id: p for p in policies for o in p.obligations}
+        files = [(self.root / "content" / "search.yaml", None)]
+        files += [(self.root / "content" / p.id / "search.yaml", p) for p in policies]
+        for path, policy in files:
+            if not path.is_file():
+                continue
+            data = self.read_mapping(path)
+            if data is None:
+                continue
+            self.unknown_keys(path, data, {"terms", "best_bets"})
+            pid = policy.id if policy else ""
+            file_terms = [replace(t, policy=pid) for t in self.items(path, data, "terms", SearchTerm, required=False)]
+            file_bets = [replace(b, policy=pid) for b in self.items(path, data, "best_bets", BestBet, required=False)]
+            seen: dict[str, int] = {}
+            for record in (*file_terms, *file_bets):
+                line = _line(record)
+                for name in ("words", *(["means"] if isinstance(record, SearchTerm) else ["obligations"])):
+                    if not [v for v in getattr(record, name) if v.strip()]:
+                        self.problems.add(path, line, f"「{name}」に1つ以上書いてください。")
+                if isinstance(record, SearchTerm):
+                    for word in record.words:
+                        if word in seen:
+                            self.problems.add(path, line, f"言葉「{word}」は {seen[word]} 行目の項目にもあります。1か所にまとめてください。")
+                        seen.setdefault(word, line)
+            for bet in file_bets:
+                for oid in bet.obligations:
+                    if oid not in owners:
+                        self.problems.add(path, _line(bet), f"おすすめの義務「{oid}」はありません。義務の id を書いてください。")
+                    elif policy and owners[oid].id != policy.id:
+                        self.problems.add(path, _line(bet), f"おすすめの義務「{oid}」は{policy.municipality}の義務ではありません。")
+            terms += file_terms
+            bets += file_bets
+        return terms, bets
 
     def check_unique_ids(self, policies: list[Policy], questions: list[Question]) -> None:
         seen: dict[str, str] = {}

@@ -333,6 +333,42 @@ class Question:
 
 
 @dataclass(frozen=True)
+class SearchTerm:
+    """Everyday words staff type for something the policy words otherwise, so that search finds it
+    (``content/search.yaml`` for every municipality, ``content/<policy>/search.yaml`` for one).
+    Width, hiragana/katakana, small-kana and long-vowel variants need no entry: search folds them."""
+
+    words: tuple[str, ...]
+    """What staff type, e.g. 「スマホ」「スマートフォン」."""
+    means: tuple[str, ...]
+    """The policy's own words for it, e.g. 「モバイル端末」: every search result whose text contains
+    one of them is also found by ``words``."""
+    note: str = ""
+    """Why the entry is there, for other editors (not shown to staff)."""
+    policy: str = field(default="", metadata=DERIVED)
+    """The policy whose ``search.yaml`` it is in; empty for ``content/search.yaml``."""
+    location: Location | None = field(default=None, compare=False, metadata=DERIVED)
+    """Where the record is written; filled in by the loader."""
+
+
+@dataclass(frozen=True)
+class BestBet:
+    """A 「おすすめ」 result: the obligations that answer one of the most common tasks, shown first
+    when the query names the task (in ``search.yaml``, beside ``terms``)."""
+
+    words: tuple[str, ...]
+    """Queries it answers, e.g. 「USBメモリ 持ち出」: it is shown when the query contains every
+    space-separated part of one of them (write a stem such as 持ち出 to cover 持ち出し and 持ち出す)."""
+    obligations: tuple[str, ...]
+    """Ids of the obligations shown first, in this order; each is shown to readers of its own
+    municipality."""
+    policy: str = field(default="", metadata=DERIVED)
+    """The policy whose ``search.yaml`` it is in; empty for ``content/search.yaml``."""
+    location: Location | None = field(default=None, compare=False, metadata=DERIVED)
+    """Where the record is written; filled in by the loader."""
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything loaded and validated: the canonical lists and the policies."""
 
@@ -344,6 +380,10 @@ class Content:
     """The policies present: every ``content/<id>/policy.yaml``, in the order of their folder names."""
     questions: tuple[Question, ...] = ()
     """Authored quiz questions of all policies."""
+    search_terms: tuple[SearchTerm, ...] = ()
+    """Staff's everyday words for search, of every ``search.yaml`` (shared file first)."""
+    best_bets: tuple[BestBet, ...] = ()
+    """Results pinned first for common tasks, of every ``search.yaml``."""
 
     def policy(self, policy_id: str) -> Policy:
         return next(p for p in self.policies if p.id == policy_id)

@@ -110,6 +110,8 @@ def schemas() -> dict[str, dict]:
         "policy.schema.json": policy,
         "obligations.schema.json": chapter,
         "questions.schema.json": _file_schema("quizzes/<policy>/*.yaml", {"questions": listed(model.Question)}, ["questions"]),
+        "search.schema.json": _file_schema("content/search.yaml, content/<policy>/search.yaml",
+                                           {"terms": listed(model.SearchTerm), "best_bets": listed(model.BestBet)}, []),
     }
 
 
