@@ -85,10 +85,11 @@ def test_every_bad_row_is_reported_in_japanese_and_nothing_is_returned(root, pol
 @pytest.mark.parametrize("data, message", [
     (b"\x81\x7f\x81", "名簿.csv: 文字コードが UTF-8 でも Shift_JIS（cp932）でもありません。Excel で「CSV UTF-8」として保存し直してください。"),
     ("職員番号,氏名\nA0001,x\n".encode(), "名簿.csv:1: 見出しに「所属」「役割」「採用日」「雇用区分」の列がありません（必要な列: 職員番号、氏名、所属、役割、採用日、雇用区分）。"),
+    (b"\xd0\xcf\x11\xe0", "名簿.xls: Excel 97-2003 形式（.xls）は読めません。Excel で .xlsx か「CSV UTF-8」として保存し直してください。"),
     (f'{HEADER}\nA0001,"x,総務課\n'.encode(), "名簿.csv:2: CSV の区切りが正しくありません（\" で囲んだセルが閉じていません）。"),
 ])
 def test_unreadable_rosters_are_refused_with_a_message(root, policy, data, message):
-    path = root / "名簿.csv"
+    path = root / ("名簿.xls" if message.startswith("名簿.xls:") else "名簿.csv")
     path.write_bytes(data)
     with pytest.raises(HandbookError) as err:
         read_roster(path, policy)

@@ -77,6 +77,9 @@ def read_roster(path: Path, policy: Policy) -> Roster:
         raw = path.read_bytes()
     except OSError:
         raise HandbookError(Problem(shown, 0, "名簿のファイルを読めません。")) from None
+    if path.suffix.lower() == ".xls":
+        raise HandbookError(Problem(shown, 0, "Excel 97-2003 形式（.xls）は読めません。"
+                                    "Excel で .xlsx か「CSV UTF-8」として保存し直してください。"))
     if path.suffix.lower() == ".xlsx":
         rows, encoding = _xlsx_rows(raw, shown), "XLSX"
     else:
