@@ -27,10 +27,11 @@ from .errors import HandbookError, Problem, display_path
 from .model import Content, LocalRole, Obligation, Policy
 from .renderers.checklists import (
     BOLD, COLUMNS, HEADING_FILL, ID_COLUMN, POLICY_ID_CELL, ROLE_ID_CELL, SHEET, STATUS_COLUMN, STATUSES,
-    LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, put, workbook_bytes, wrapped_lines,
+    LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, workbook_bytes, wrapped_lines,
 )
 from .renderers.templating import environment
 from .sources import excerpt, fold
+from .spreadsheet import put
 
 REPORT_NAME = "checklist-report"
 """Base name of the report files written into the output folder."""

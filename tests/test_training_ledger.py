@@ -205,8 +205,9 @@ def test_report_escapes_roster_text_in_html_and_spreadsheets(setup, tmp_path):
     html_path, xlsx_path, csv_path = write_report(report, tmp_path / "out", root)
     html = html_path.read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    row = list(load_workbook(xlsx_path)["個人別"].iter_rows(min_row=2, values_only=True))[0]
-    assert row[2] == "'=HYPERLINK(\"http://x\")" and row[4] == "'@SUM(1)"
+    cells = list(load_workbook(xlsx_path)["個人別"].iter_rows(min_row=2))[0]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in (cells[2], cells[4])] == [
+        ('=HYPERLINK("http://x")', "s", True), ("@SUM(1)", "s", True)]  # text as typed, never a formula
     assert "'=HYPERLINK" in csv_path.read_bytes().decode("utf-8-sig")
     for published in ("site", "dist/reports"):
         with pytest.raises(HandbookError) as err:

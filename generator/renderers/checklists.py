@@ -19,7 +19,6 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from copy import copy
-from typing import Any
 from itertools import groupby
 
 from openpyxl import Workbook
@@ -28,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy
+from ..spreadsheet import csv_field, put
 from ..views import by_topic, role_rules
 from . import Output, Settings
 from .templating import environment
@@ -70,31 +70,6 @@ def checklist_rows(content: Content, policy: Policy, role_id: str) -> list[tuple
     obligations = role_rules(policy, policy.role(role_id)).all_obligations
     grouped = [(o, topic.name) for topic, group in by_topic(content, obligations) for o in group]
     return [(n, o, topic) for n, (o, topic) in enumerate(grouped, start=1)]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet program run a value as a formula (CSV/formula injection)."""
-
-
-def runs_as_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def csv_field(value: Any) -> Any:
-    """A CSV value as text: one a spreadsheet would run gets a leading apostrophe (OWASP's advice)."""
-    return "'" + value if runs_as_formula(value) else value
-
-
-def put(ws, row: int, col: int, value: Any):
-    """Write a value into a cell, as text: a string a spreadsheet would run (「=HYPERLINK(…)」,
-    「-1+2」) is stored as a string with Excel's quote prefix, never as a formula. Every workbook the
-    project writes goes through here; only its own COUNTIF formulas do not."""
-    cell = ws.cell(row, col)
-    cell.value = value
-    if runs_as_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 def checklist_csv(content: Content, policy: Policy, role_id: str) -> bytes:

@@ -16,12 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ..collect import check_report_folder
 from ..model import Policy
-from ..spreadsheet import cell_text
+from ..spreadsheet import csv_field, stream_cell
 from . import ledger
 from .charts import bar_chart, line_chart
 from .results import disputed_attempts
@@ -169,7 +168,7 @@ def report_html(report: Report) -> str:
 
 
 def report_xlsx(report: Report) -> bytes:
-    """One sheet per view, written as a stream; every text cell passes through :func:`cell_text`."""
+    """One sheet per view, written as a stream; every cell through :func:`stream_cell`."""
     wb = Workbook(write_only=True)
     rows = [["区分", "名称", "対象者数", "修了者数", "修了率", "期限超過"]]
     rows += [["全体", t.name, t.people, t.done, round(t.share, 4), t.overdue] for t in (report.total, report.new_hires)]
@@ -194,7 +193,7 @@ def overdue_csv(report: Report) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(PERSON_COLUMNS)
     for p in report.overdue:
-        writer.writerow([cell_text("" if v is None else str(v)) for v in person_row(report, p)])
+        writer.writerow([csv_field("" if v is None else str(v)) for v in person_row(report, p)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -206,14 +205,13 @@ def _sheet(wb: Workbook, title: str, rows: list[list], widths: dict[str, int], f
         ws.column_dimensions[column].width = width
     header = []
     for value in rows[0]:
-        cell = WriteOnlyCell(ws, cell_text(value))
+        cell = stream_cell(ws, value)
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
     for row in rows[1:]:
-        values = [cell_text(value) for value in row]
+        values = [stream_cell(ws, value) for value in row]
         for index, number_format in (formats or {}).items():
-            values[index] = WriteOnlyCell(ws, values[index])
             values[index].number_format = number_format
         ws.append(values)
 
