@@ -69,7 +69,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.docs_dir = str(target)
         for key in ("nav", "site_name", "use_directory_urls"):
             config[key] = staged_config[key]
-        config.extra["brand"] = staged_config["extra"]["brand"]
+        for key in ("brand", "search_index"):
+            config.extra[key] = staged_config["extra"][key]
         return config
 
     def _downloads(self, root: Path, content, pid: str) -> list[Output]:

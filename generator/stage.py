@@ -151,7 +151,8 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
     titles = {p.id: p.municipality for p in content.policies}
     config.update(
         site_name=name, docs_dir="docs", site_dir=SITE, theme=theme,
-        use_directory_urls=layout.directory_urls, extra={**(config.get("extra") or {}), "brand": brand},
+        use_directory_urls=layout.directory_urls,
+        extra={**(config.get("extra") or {}), "brand": brand, "search_index": SEARCH_INDEX},
         nav=layout.nav(sections, titles, guide),
     )
     return config
