@@ -13,7 +13,8 @@ from generator.cli import main
 from generator.content import load_content
 from generator.errors import Problem
 from generator.questions import (
-    DEADLINE_GROUPS, FREQUENCY_GROUPS, KIND_LABELS, TRUE_FALSE, _groups, _same_holder, bank, check, generate, kind_of, pool,
+    DEADLINE_GROUPS, FREQUENCY_GROUPS, KIND_LABELS, MAX_VALUE_LENGTH, _groups, _split_pair, all_staff_names, askable,
+    bank, bound_roles, check, cites_superseded_law, generate, giveaway, is_fragment, is_law_item, kind_of, pool, text_key,
 )
 from generator.sources import squeeze
 from generator.views import memberships
@@ -43,21 +44,30 @@ revision: "2026-04-01"
 roles:
   - id: ciso
     name: ＣＩＳＯ
-    canonical: all-staff
+    canonical: chief-officer
   - id: security-manager
     name: 情報セキュリティ管理者
     canonical: section-head
     member_of: [staff]
   - id: system-admin
     name: 情報システム管理者
-    canonical: section-head
+    canonical: system-administrator
     member_of: [staff]
   - id: staff
     name: 職員等
     canonical: all-staff
   - id: contractor
     name: 外部委託事業者
-    canonical: all-staff
+    canonical: contractor
+"""
+
+ROLES = """\
+roles:
+  - {id: chief-officer, name: 最高責任者, description: 幹部}
+  - {id: section-head, name: 課長, description: 所属長}
+  - {id: system-administrator, name: システム管理者, description: 管理者}
+  - {id: all-staff, name: 全職員, description: 全員}
+  - {id: contractor, name: 委託先, description: 外部}
 """
 
 CHAPTER = """\
@@ -119,7 +129,8 @@ CHAPTER_PATH = "content/miyako/obligations/01-password.yaml"
 LINES = {line.split("id: ")[1]: n for n, line in enumerate(CHAPTER.splitlines(), start=1) if "- id: " in line}
 """Line of each obligation in the fixture chapter."""
 
-FILES = {"content/miyako/source.txt": SOURCE, "content/miyako/policy.yaml": POLICY, CHAPTER_PATH: CHAPTER}
+FILES = {"content/miyako/source.txt": SOURCE, "content/miyako/policy.yaml": POLICY, CHAPTER_PATH: CHAPTER,
+         "content/roles.yaml": ROLES}
 
 QUIZ = """\
 questions:
@@ -152,63 +163,38 @@ def run(capsys, *args):
 
 
 def test_small_project_questions_are_exactly_these(small):
+    """Few roles, few values: most questions are left out, each for a stated reason."""
     questions = generate(small.policy("miyako"))
     assert [(q.id, q.kind) for q in questions] == [
-        ("miyako.password-keep-secret.actor", "actor"),
         ("miyako.password-report-leak.report_to", "report_to"),
-        ("miyako.password-report-leak.deadline", "deadline"),
-        ("miyako.no-takeout.permission", "permission"),
-        ("miyako.no-takeout.actor", "actor"),
-        ("miyako.fault-report.cloze", "cloze"),
-        ("miyako.fault-report.deadline", "deadline"),
-        ("miyako.fault-report.actor", "actor"),
-        ("miyako.install-approval.approver", "approver"),
-        ("miyako.install-approval.deadline", "deadline"),
-        ("miyako.install-approval.actor", "actor"),
-        ("miyako.staff-install.approver", "approver"),
-        ("miyako.staff-install.permission", "permission"),
-        ("miyako.staff-install.actor", "actor"),
+        ("miyako.install-approval.permission", "permission"),
     ]
-    by_id = {q.id: q for q in questions}
+    report, statement = questions
 
-    actor = by_id["miyako.password-keep-secret.actor"]
-    assert actor.question == "次の定めの対象となる役割はどれですか。\n「パスワードを他人に知られないようにする」"
-    # 情報セキュリティ管理者 and 情報システム管理者 are also 職員等: never offered as wrong answers
-    assert sorted(actor.choices) == sorted(["職員等", "ＣＩＳＯ", "外部委託事業者"])
-    assert actor.choices[actor.answer] == "職員等"
-    assert actor.cites == ("miyako.password-keep-secret",) and actor.roles == ("staff",)
-    assert actor.explanation == ("テスト市の規程 1.1 ① に「職員等は、パスワードに関し、次の事項を遵守しなければならない。"
-                                 "パスワードは、他者に知られないように管理しなければならない。」と定められています。")
+    # whom to report to: neither 職員等 (who must report) nor 外部委託事業者 receives reports
+    assert report.question == "次の定めで、報告・連絡をする相手はどの役割ですか。\n「パスワードが流出したら所属長に報告する」"
+    assert report.choices[report.answer] == "情報セキュリティ管理者"
+    assert sorted(report.choices) == sorted(["情報セキュリティ管理者", "ＣＩＳＯ", "情報システム管理者"])
+    assert report.answer_roles == ("security-manager",)
+    assert report.explanation == ("テスト市の規程 1.1 ② に「パスワードが流出した場合には、情報セキュリティ管理者に速やかに"
+                                  "報告しなければならない。」と定められています。")
 
-    deadline = by_id["miyako.password-report-leak.deadline"]
-    assert deadline.question == "次のことは、いつ行うと定められていますか。\n「パスワードが流出したら所属長に報告する」"
-    assert sorted(deadline.choices) == sorted(["速やかに", "直ちに", "あらかじめ"])
-    assert deadline.choices[deadline.answer] == "速やかに"
+    # which statement is the rule: the verbatim text against the same text with the deadline or the
+    # approver changed; every choice ends as the rule does
+    assert statement.question == "次のうち、規程の定めとして正しいものはどれですか。"
+    assert statement.choices[statement.answer] == "情報システム管理者は、ソフトウェアを導入する場合は、あらかじめＣＩＳＯの許可を得なければならない。"
+    assert sorted(statement.choices) == sorted([
+        "情報システム管理者は、ソフトウェアを導入する場合は、あらかじめＣＩＳＯの許可を得なければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、直ちにＣＩＳＯの許可を得なければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、速やかにＣＩＳＯの許可を得なければならない。",
+        "情報システム管理者は、ソフトウェアを導入する場合は、あらかじめ情報セキュリティ管理者の許可を得なければならない。",
+    ])
 
-    report = by_id["miyako.password-report-leak.report_to"]
-    assert report.choices[report.answer] == "情報セキュリティ管理者" and len(report.choices) == 4
-
-    # the summary names ＣＩＳＯ, so the report_to question is a cloze on the verbatim text instead
-    cloze = by_id["miyako.fault-report.cloze"]
-    assert cloze.question == ("次の規定の空欄（＿＿＿）に入る語句はどれですか。\n"
-                              "「情報システム管理者は、障害を検知した場合は、直ちに＿＿＿に報告しなければならない。」")
-    assert cloze.choices[cloze.answer] == "ＣＩＳＯ"
-    assert "miyako.fault-report.report_to" not in by_id
-    # the report-leak text does not name its actor (職員等 is in another sentence): no actor question
-    assert "miyako.password-report-leak.actor" not in by_id
-
-    approver = by_id["miyako.staff-install.approver"]
-    assert approver.choices[approver.answer] == "情報システム管理者"
-
-    permission = by_id["miyako.no-takeout.permission"]
-    assert permission.choices == TRUE_FALSE
-    statement = permission.question.split("「")[1].rstrip("」")
-    right = statement == "職員等は、端末を庁舎外に持ち出してはならない。"
-    assert right or statement == "職員等は、端末を庁舎外に持ち出してもよい。"
-    assert permission.choices[permission.answer] == ("正しい" if right else "誤り")
-    may = by_id["miyako.staff-install.permission"].question.split("「")[1].rstrip("」")
-    assert may in ("職員等は、情報システム管理者の許可を得て、ソフトウェアを導入することができる。",
-                   "職員等は、情報システム管理者の許可を得て、ソフトウェアを導入することはできない。")
+    ids = {q.id for q in questions}
+    # 「ソフトウェアを入れる前に許可を得る」 says 前に: no deadline question (the answer would be in it)
+    assert "miyako.install-approval.deadline" not in ids
+    # no "who must" question whose answer is 職員等: in an all-staff pool it would always be right
+    assert "miyako.password-keep-secret.actor" not in ids and "miyako.no-takeout.actor" not in ids
 
 
 def test_generation_is_deterministic_and_ids_do_not_depend_on_text(small):
@@ -232,7 +218,7 @@ def test_pool_of_a_role_holds_its_own_the_all_staff_and_the_authored_questions(p
     admin = {q.id for q in pool(questions, policy, policy.role("system-admin"))}
     staff = {q.id for q in pool(questions, policy, policy.role("staff"))}
     ciso = {q.id for q in pool(questions, policy, policy.role("ciso"))}
-    assert "miyako.fault-report.actor" in admin and "miyako.fault-report.actor" not in staff
+    assert "miyako.install-approval.permission" in admin and "miyako.install-approval.permission" not in staff
     assert staff < admin  # a system administrator is also 職員等
     assert ciso == {"miyako.q-leak"}  # only the authored question for everyone
 
@@ -260,13 +246,13 @@ def test_quiz_pages_and_bank_follow_the_settings(small):
 
 
 def test_an_authored_question_with_a_generated_questions_text_is_reported(project, capsys):
-    text = "次の定めの対象となる役割はどれですか。\\n「パスワードを他人に知られないようにする」"
+    text = "次の定めで、報告・連絡をする相手はどの役割ですか。\\n「パスワードが流出したら所属長に報告する」"
     quiz = QUIZ.replace("同僚にパスワードを見られたかもしれません。どうしますか。", f'"{text}"')
     project({**FILES, "quizzes/miyako/01.yaml": quiz})
     status, out, err = run(capsys, "validate")
     assert status == 2
     assert err == [
-        f"{CHAPTER_PATH}:{LINES['miyako.password-keep-secret']}: 生成した問題「miyako.password-keep-secret.actor」は"
+        f"{CHAPTER_PATH}:{LINES['miyako.password-report-leak']}: 生成した問題「miyako.password-report-leak.report_to」は"
         "問題「miyako.q-leak」と同じ問題文です。",
         "1 件の問題があります。何も書き出していません。",
     ]
@@ -275,15 +261,15 @@ def test_an_authored_question_with_a_generated_questions_text_is_reported(projec
 def test_a_generated_answer_the_text_does_not_bear_out_is_rejected(small):
     policy = small.policy("miyako")
     questions = generate(policy)
-    bad = dataclasses.replace(questions[2], basis="遅滞なく")
+    bad = dataclasses.replace(questions[1], basis="遅滞なく", question="別の問題文")
+    first = questions[0].id
     assert check([questions[0], bad, questions[0]], []) == [
+        Problem(CHAPTER_PATH, LINES["miyako.install-approval"],
+                f"生成した問題「miyako.install-approval.permission」の答え「{bad.choices[bad.answer]}」の根拠「遅滞なく」が"
+                "義務「miyako.install-approval」の text（または lead_in）にありません。"),
+        Problem(CHAPTER_PATH, LINES["miyako.password-report-leak"], f"生成した問題の id「{first}」が重複しています。"),
         Problem(CHAPTER_PATH, LINES["miyako.password-report-leak"],
-                "生成した問題「miyako.password-report-leak.deadline」の答え「速やかに」の根拠「遅滞なく」が"
-                "義務「miyako.password-report-leak」の text（または lead_in）にありません。"),
-        Problem(CHAPTER_PATH, LINES["miyako.password-keep-secret"],
-                "生成した問題の id「miyako.password-keep-secret.actor」が重複しています。"),
-        Problem(CHAPTER_PATH, LINES["miyako.password-keep-secret"],
-                "生成した問題「miyako.password-keep-secret.actor」は問題「miyako.password-keep-secret.actor」と同じ問題文です。"),
+                f"生成した問題「{first}」は問題「{first}」と同じ問題文です。"),
     ]
     assert check(questions, []) == []
 
@@ -318,48 +304,136 @@ def test_authored_question_checks_stay(project, capsys):
 def test_every_real_answer_is_in_the_obligation_and_every_distractor_is_real_and_wrong(real):
     for policy in real.policies:
         names = {r.name: r for r in policy.roles}
+        staff = all_staff_names(policy)
         for q in generate(policy):
             o = q.obligation
             wording = squeeze(o.lead_in + o.text)
             answer = q.choices[q.answer]
             distractors = [c for i, c in enumerate(q.choices) if i != q.answer]
-            assert 2 <= len(q.choices) <= 4 and len(set(q.choices)) == len(q.choices), q.id
-            assert q.cites == (o.id,) and q.roles == o.actors and not o.retired
+            assert 3 <= len(q.choices) <= 4 and len(set(q.choices)) == len(q.choices), q.id
+            assert q.cites == (o.id,) and q.roles == o.actors and askable(o)
             assert o.text in q.explanation and o.clause in q.explanation
             assert squeeze(q.basis) in wording, q.id
+            assert not giveaway(policy, q), q.id
             if q.kind in ("actor", "approver", "report_to"):
                 right = {"actor": o.actors, "approver": o.approver, "report_to": o.report_to}[q.kind]
-                assert names[answer].id in right, q.id
-                for d in distractors:
-                    assert names[d].id not in right, q.id
-                    assert not _same_holder(names[d], names[answer]), q.id  # 充て職: the same person
-                    if q.kind == "actor":  # nor a role that follows the actors' rules as a member
-                        assert not {m.id for m in memberships(policy, names[d])} & set(o.actors), q.id
+                assert {names[n].id for n in _split_pair(answer)} <= set(right), q.id
+                if q.kind == "actor":  # nor a member of the actors, nor the same person as one
+                    assert names[answer].canonical != "all-staff", q.id
+                    assert not {names[d].id for d in distractors} & bound_roles(policy, o.actors), q.id
+                else:  # nobody who must act, and never 職員等 as someone who approves
+                    for d in distractors:
+                        assert not {names[n].id for n in _split_pair(d)} >= set(right), q.id
+                        assert not set(_split_pair(d)) & staff, q.id
             elif q.kind in ("deadline", "frequency"):
                 groups = DEADLINE_GROUPS if q.kind == "deadline" else FREQUENCY_GROUPS
                 assert answer == getattr(o, q.kind)
                 values = {getattr(x, q.kind) for x in policy.obligations}
                 for d in distractors:
                     assert d in values and not _groups(d, groups) & _groups(answer, groups), q.id
+                    assert len(d) <= MAX_VALUE_LENGTH and "after" not in _groups(d, groups), q.id
             elif q.kind == "cloze":
                 assert squeeze(answer) in wording and q.question.count("＿＿＿") >= 1
-                assert answer not in q.question
+                assert answer not in q.question and answer not in staff, q.id
+                shown = q.question.split("\n", 1)[1][1:-1]
+                assert not is_fragment(shown), q.id
             elif q.kind == "permission":
-                assert q.choices == TRUE_FALSE
-                statement = q.question.split("\n", 1)[1][1:-1]
-                assert (statement == o.text) == (answer == "正しい"), q.id
-                assert o.modality in ("must_not", "may")
+                assert answer == o.text and not is_fragment(o.text), q.id
+                ending = re.search(r"[^、]*$", o.text).group()[-8:]
+                assert all(c.endswith(ending) for c in q.choices), q.id  # substance changed, never the ending
+
+
+def test_no_question_drills_a_replaced_law_or_an_item_of_a_list_of_laws(real):
+    nabari = real.policy("nabari")
+    cited = {q.cites[0] for q in generate(nabari)}
+    for oid in ("nabari.comply-administrative-data-protection-act", "nabari.comply-personal-information-ordinance",
+                "nabari.comply-copyright-act"):
+        o = next(o for o in nabari.obligations if o.id == oid)
+        assert not askable(o) and oid not in cited
+    assert cites_superseded_law(next(o for o in nabari.obligations if o.id == "nabari.comply-personal-information-ordinance"))
+    assert is_law_item(next(o for o in nabari.obligations if o.id == "nabari.comply-copyright-act"))
+    for policy in real.policies:
+        assert not [q for q in generate(policy) if cites_superseded_law(q.obligation) or is_law_item(q.obligation)]
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("また、その後も業務上知り得た情報を漏らしてはならない。", True),
+    ("この場合において、システム管理者は、重要性の高い機器の存在を明示してはならない。", True),
+    ("ただし、承認を得た場合は、この限りでない。", True),
+    ("情報システム管理者は、障害を検知した場合は、", True),
+    ("職員等は、端末を庁舎外に持ち出してはならない。", False),
+])
+def test_fragments_are_recognised(text, fragment):
+    assert is_fragment(text) is fragment
+
+
+BOUND_POLICY = POLICY.replace("    canonical: chief-officer\n", "    canonical: chief-officer\n    member_of: [staff]\n") + """\
+  - id: committee-chair
+    name: 委員長
+    canonical: chief-officer
+    held_by: ＣＩＳＯ
+  - id: csirt
+    name: ＣＳＩＲＴ
+    canonical: section-head
+    member_of: [staff]
+  - id: auditor
+    name: 監査人
+    canonical: section-head
+"""
+BOUND_SOURCE = SOURCE + "1.4 体制\n委員長、ＣＳＩＲＴ及び監査人を置く。\n"
+"""The small policy with ＣＩＳＯ one of the staff, a 委員長 held by the ＣＩＳＯ, a team made of
+staff and an outside auditor."""
+
+
+def test_distractors_are_never_bound_by_the_rule(project):
+    """Members of the actor (a team made of staff), and roles held by the same person as a bound
+    role (委員長 held by ＣＩＳＯ, who is one of the staff here), are never wrong answers."""
+    content = load_content(project({**FILES, "content/miyako/policy.yaml": BOUND_POLICY,
+                                    "content/miyako/source.txt": BOUND_SOURCE}))
+    policy = content.policy("miyako")
+    assert bound_roles(policy, ["staff"]) == {"staff", "ciso", "security-manager", "system-admin", "csirt", "committee-chair"}
+    assert bound_roles(policy, ["system-admin"]) == {"system-admin"}
+    assert bound_roles(policy, ["ciso"]) == {"ciso", "committee-chair"}
+    checked = 0
+    for q in generate(policy):
+        if q.kind == "actor":
+            wrong = {c for i, c in enumerate(q.choices) if i != q.answer}
+            assert not wrong & {r.name for r in policy.roles if r.id in bound_roles(policy, q.obligation.actors)}, q.id
+            checked += 1
+
+
+def test_an_approval_by_two_roles_is_asked_as_the_pair(project):
+    sentence = "職員等は、アカウントを共用する場合は、ＣＩＳＯ及び情報システム管理者の承認を得なければならない。"
+    chapter = CHAPTER + f"""\
+  - id: miyako.joint-approval
+    clause: 1.3 ①
+    text: {sentence}
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: アカウントの共用には承認が要る
+    approver: [ciso, system-admin]
+"""
+    source = BOUND_SOURCE.replace("1.3 委託\n", f"1.3 委託\n①{sentence}\n")
+    content = load_content(project({**FILES, CHAPTER_PATH: chapter, "content/miyako/source.txt": source,
+                                    "content/miyako/policy.yaml": BOUND_POLICY}))
+    q = next(q for q in generate(content.policy("miyako")) if q.id == "miyako.joint-approval.approver")
+    assert q.question.startswith("次のことについて、承認または許可をする役割の組合せはどれですか。")
+    assert q.choices[q.answer] == "ＣＩＳＯ及び情報システム管理者"
+    roles = [r for c in q.choices for r in c.split("及び")]
+    assert all(roles.count(r) == 2 for r in roles)  # counting how often a role is offered does not help
+    assert "委員長" not in roles  # the same person as ＣＩＳＯ
 
 
 def test_real_question_counts_are_reasonable(real):
     for policy in real.policies:
         questions = generate(policy)
-        live = [o for o in policy.obligations if not o.retired]
+        live = [o for o in policy.obligations if askable(o)]
         kinds = {q.kind for q in questions}
         assert {"actor", "cloze", "permission", "deadline", "report_to", "approver"} <= kinds, policy.id
-        assert 0.8 * len(live) <= len(questions) <= 1.6 * len(live), (policy.id, len(questions), len(live))
-        texts = [squeeze(q.question) for q in questions]
-        assert len(texts) == len(set(texts))
+        assert 0.5 * len(live) <= len(questions) <= 1.6 * len(live), (policy.id, len(questions), len(live))
+        keys = [text_key(q) for q in questions]
+        assert len(keys) == len(set(keys))
         assert len({q.id for q in questions}) == len(questions)
 
 
@@ -368,13 +442,12 @@ def test_quiz_stats_prints_counts_per_policy_kind_and_role(project, capsys):
     status, out, err = run(capsys, "quiz", "stats")
     assert status == 0 and err == []
     assert out.splitlines() == [
-        "テスト市（miyako）: 15 問",
-        f"  種類別: {KIND_LABELS['scenario']} 1、誰が行うか 5、誰の承認・許可か 2、誰に報告するか 1、いつまでに 3、"
-        "してよいか（正誤） 2、穴埋め 1",
+        "テスト市（miyako）: 3 問",
+        f"  種類別: {KIND_LABELS['scenario']} 1、誰に報告するか 1、正しい定めはどれか 1",
         "  役割別（練習・試験の出題範囲）:",
         "    ＣＩＳＯ（ciso）: 1 問",
-        "    情報セキュリティ管理者（security-manager）: 9 問",
-        "    情報システム管理者（system-admin）: 15 問",
-        "    職員等（staff）: 9 問",
+        "    情報セキュリティ管理者（security-manager）: 2 問",
+        "    情報システム管理者（system-admin）: 3 問",
+        "    職員等（staff）: 2 問",
         "    外部委託事業者（contractor）: 1 問",
     ]

@@ -39,8 +39,18 @@ def due(page) -> int:
     return int(page.locator(".hb-quiz-due").get_attribute("data-due"))
 
 
+def local_today(page) -> str:
+    return page.evaluate("() => { const d = new Date(); return d.getFullYear() + '-' + "
+                         "String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); }")
+
+
+def open_quiz(page, url):
+    page.goto(url)
+    page.wait_for_selector(".hb-quiz-card[data-question-id], .hb-quiz-done")  # the scheduler has loaded
+
+
 def test_practice_answer_feedback_next_and_reload_keeps_the_state(page, site_url):
-    page.goto(site_url + PAGE)
+    open_quiz(page, site_url + PAGE)
     content = load_content(ROOT)
     policy = content.policy("miyako")
     size = len(pool(bank(content, policy), policy, policy.role("staff")))
@@ -58,21 +68,23 @@ def test_practice_answer_feedback_next_and_reload_keeps_the_state(page, site_url
     assert feedback.locator(".hb-quiz-explanation").inner_text() == question.explanation
     link = feedback.locator("a.hb-quiz-clause")
     href = link.get_attribute("href")
-    assert href.startswith("../source.html#c-")
+    assert href.split("/")[-1].startswith("source.html#c-")
     assert due(page) == before - 1
     assert page.evaluate("() => document.activeElement.className").startswith("hb-quiz-next")
 
     page.keyboard.press("Enter")  # the focused 次の問題へ button
     second = card.get_attribute("data-question-id")
     assert second and second != first
-    wrong = next(i for i in range(4) if i != key[second])
-    page.keyboard.press(str(wrong + 1))  # number keys answer
+    wrong = next(i for i in range(3) if i != key[second])
+    position = card.locator(f'.hb-quiz-choice[data-index="{wrong}"]').get_attribute("data-position")
+    page.keyboard.press(position)  # number keys answer by the position shown
     assert page.locator(".hb-quiz-verdict").inner_text().startswith("不正解です。正解は「")
     assert due(page) == before - 1  # a wrong answer stays due today
 
     stored = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('hb-quiz:miyako:')).sort()")
     assert stored == sorted(f"hb-quiz:miyako:{policy.revision}:{qid}" for qid in (first, second))
     page.reload()
+    page.wait_for_selector(".hb-quiz-card[data-question-id]")
     assert due(page) == before - 1
     assert page.locator(".hb-quiz-card").get_attribute("data-question-id") != first
 
@@ -112,7 +124,7 @@ def test_exam_pass_gives_a_record_that_the_python_verifier_accepts(page, site_ur
     page.locator("#hb-quiz-unit").fill('総務課,"情報"係')
     page.locator("#hb-quiz-unit").press("Enter")
     line = page.locator("input.hb-quiz-record").input_value()
-    today = page.evaluate("() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); }")
+    today = local_today(page)
     record = parse_record(line)
     content = load_content(ROOT)
     revision = content.policy("miyako").revision
@@ -143,6 +155,11 @@ def test_exam_fail_explains_every_wrong_answer_and_retake_draws_anew(page, site_
     for n, qid in enumerate(ids[:15]):  # five left unanswered
         page.locator(f"#hb-exam-{n}-{(key[qid] + 1) % 2}").check()
     page.locator(".hb-quiz-submit").click()
+    confirm = page.locator(".hb-quiz-confirm")  # asked before grading
+    assert confirm.get_attribute("data-unanswered") == "5"
+    assert "問 16、問 17、問 18、問 19、問 20" in confirm.inner_text()
+    assert page.locator(".hb-quiz-result").count() == 0
+    page.locator(".hb-quiz-confirm-grade").click()
     result = page.locator(".hb-quiz-result")
     assert result.get_attribute("data-passed") == "0"
     assert result.locator(".hb-quiz-score").inner_text() == "20 問中 0 問正解（0%）。不合格です。合格ラインは 80% です。"
@@ -153,7 +170,7 @@ def test_exam_fail_explains_every_wrong_answer_and_retake_draws_anew(page, site_
         assert item.get_attribute("data-result") == "wrong"
         verdict = item.locator(".hb-quiz-verdict").inner_text()
         assert verdict.startswith("不正解です。" if n < 15 else "未回答です。")
-        assert item.locator("a.hb-quiz-clause").get_attribute("href").startswith("../source.html#c-")
+        assert item.locator("a.hb-quiz-clause").get_attribute("href").split("/")[-1].startswith("source.html#c-")
         assert item.locator("input:disabled").count() == item.locator("input").count()
     assert page.locator(".hb-quiz-submit").is_disabled()
 
@@ -183,12 +200,110 @@ def test_question_text_is_shown_as_text_from_a_file_share(project, browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((root / "site" / "quiz" / "staff.html").as_uri())  # file://, single-policy layout
     card = page.locator(".hb-quiz-card")
+    for _ in range(10):  # generated questions may come first: answer them until the authored one
+        card.locator(".hb-quiz-q").wait_for()
+        if card.get_attribute("data-question-id") == "miyako.q-escape":
+            break
+        right = page.evaluate("(id) => window.HANDBOOK_QUIZ.miyako.questions.find(q => q.id === id).answer",
+                              card.get_attribute("data-question-id"))
+        card.locator(f'.hb-quiz-choice[data-index="{right}"]').click()  # right: not due again today
+        page.locator(".hb-quiz-next").click()
     assert card.locator(".hb-quiz-q").inner_text() == '<img src=x onerror="window.__xss=1"> のような文字列を含む問題です。'
-    assert [c.strip() for c in card.locator(".hb-quiz-choice").all_inner_texts()] == [
-        "1<b>太字ではない</b>", "2<script>window.__xss=2</script>"]
+    assert sorted(c.strip()[1:] for c in card.locator(".hb-quiz-choice").all_inner_texts()) == [
+        "<b>太字ではない</b>", "<script>window.__xss=2</script>"]
     card.locator('.hb-quiz-choice[data-index="0"]').click()
     assert card.locator(".hb-quiz-explanation").inner_text() == '<img src=y onerror="window.__xss=3">'
     assert page.locator(".hb-quiz img, .hb-quiz b, .hb-quiz script").count() == 0
     assert page.evaluate("() => window.__xss") is None
     assert errors == []
     page.close()
+
+
+def shown(page) -> list[tuple[str, list[int]]]:
+    """Each exam question's id and its choices' indexes in the order shown."""
+    return page.evaluate("""() => [...document.querySelectorAll('fieldset.hb-quiz-item')].map(f =>
+        [f.dataset.questionId, [...f.querySelectorAll('input')].map(i => +i.value)])""")
+
+
+def test_exam_draw_quotas_shuffled_choices_stable_on_reload_new_on_retake(page, site_url):
+    open_quiz(page, site_url + PAGE)
+    start_exam(page)
+    first = shown(page)
+    kinds = page.evaluate("() => Object.fromEntries(window.HANDBOOK_QUIZ.miyako.questions.map(q => [q.id, q.applied]))")
+    assert sum(kinds[qid] for qid, _ in first) >= 12  # at least 60 % scenario or applied
+    assert any(order != sorted(order) for _, order in first)  # choices are not in the bank's order
+    page.reload()  # the same attempt: the same questions, choices in the same order
+    page.wait_for_selector("fieldset.hb-quiz-item")
+    assert page.locator('[data-mode="exam"]').get_attribute("aria-pressed") == "true"
+    assert shown(page) == first
+    key = answers(page)
+    for n, (qid, _) in enumerate(first):
+        page.locator(f"#hb-exam-{n}-{key[qid]}").check()
+    page.locator(".hb-quiz-submit").click()  # all answered: graded at once
+    assert page.locator(".hb-quiz-confirm").count() == 0
+    assert page.locator(".hb-quiz-result").get_attribute("data-correct") == "20"
+    page.locator(".hb-quiz-retake").click()
+    assert shown(page) != first
+    page.reload()  # a graded attempt is over: the reload keeps the new attempt, not the old one
+    page.wait_for_selector("fieldset.hb-quiz-item")
+    assert shown(page) != first
+
+
+def test_unanswered_questions_are_flagged_and_the_taker_can_go_back(page, site_url):
+    open_quiz(page, site_url + PAGE)
+    ids = start_exam(page)
+    key = answers(page)
+    for n, qid in enumerate(ids):
+        if n != 6:
+            page.locator(f"#hb-exam-{n}-{key[qid]}").check()
+    page.locator(".hb-quiz-submit").click()
+    assert page.locator(".hb-quiz-confirm").inner_text().startswith("まだ答えていない問題が 1 問あります（問 7）。")
+    item = page.locator("fieldset.hb-quiz-item").nth(6)
+    assert "hb-quiz-unanswered" in item.get_attribute("class")
+    page.locator(".hb-quiz-confirm-back").click()
+    assert page.locator(".hb-quiz-confirm").count() == 0
+    assert page.evaluate("() => document.activeElement.closest('fieldset').dataset.questionId") == ids[6]
+    page.locator(f"#hb-exam-6-{key[ids[6]]}").check()
+    assert "hb-quiz-unanswered" not in item.get_attribute("class")
+    page.locator(".hb-quiz-submit").click()
+    assert page.locator(".hb-quiz-result").get_attribute("data-passed") == "1"
+
+
+def stored(page, qid: str) -> dict:
+    return page.evaluate(f"() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.endsWith(':{qid}'))))")
+
+
+def test_practice_is_scheduled_by_fsrs_and_leitner_state_is_carried_over(page, site_url):
+    open_quiz(page, site_url + PAGE)
+    revision = load_content(ROOT).policy("miyako").revision
+    assert page.evaluate("() => typeof window.FSRS.fsrs") == "function"  # the vendored ts-fsrs
+    assert any(url.endswith("/assets/vendor/ts-fsrs-5.4.2/ts-fsrs.umd.js") for url in page.requests)
+    ids = page.evaluate("() => window.HANDBOOK_QUIZ.miyako.questions.filter(q => q.roles.length === 0).map(q => q.id)")
+    late, later = ids[0], ids[1]
+    # Practice state as the Leitner scheduler left it: box 3 (7 days) due yesterday, box 2 due in five days.
+    page.evaluate("""([revision, late, later]) => {
+        const day = (n) => { const d = new Date(); d.setDate(d.getDate() + n);
+          return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); };
+        localStorage.setItem('hb-quiz:miyako:' + revision + ':' + late,
+          JSON.stringify({box: 3, first: day(-20), due: day(-1), reps: 3, lapses: 1, last: Date.now() - 8 * 864e5}));
+        localStorage.setItem('hb-quiz:miyako:' + revision + ':' + later,
+          JSON.stringify({box: 2, first: day(-20), due: day(5), reps: 2, lapses: 0, last: Date.now() - 2 * 864e5}));
+    }""", [revision, late, later])
+    open_quiz(page, site_url + PAGE)
+    carried = stored(page, late)
+    assert carried["fsrs"]["state"] == 2 and carried["fsrs"]["stability"] == 7 and carried["fsrs"]["reps"] == 3
+    assert stored(page, later)["fsrs"]["scheduled_days"] == 3 and stored(page, later)["due"] > carried["due"]
+    card = page.locator(".hb-quiz-card")
+    assert card.get_attribute("data-question-id") == late  # the overdue review comes first
+    key = answers(page)
+    card.locator(f'.hb-quiz-choice[data-index="{key[late]}"]').click()
+    reviewed = stored(page, late)
+    assert reviewed["fsrs"]["reps"] == 4 and reviewed["fsrs"]["state"] == 2
+    assert reviewed["fsrs"]["scheduled_days"] > 7 and reviewed["due"] > carried["due"]  # recalled after 8 days: longer
+    page.locator(".hb-quiz-next").click()
+    fresh = card.get_attribute("data-question-id")
+    wrong = next(i for i in range(3) if i != key[fresh])
+    card.locator(f'.hb-quiz-choice[data-index="{wrong}"]').click()
+    relearn = stored(page, fresh)
+    assert relearn["fsrs"]["state"] == 1 and relearn["due"] == local_today(page)  # again in ten minutes
+    assert 0 < (page.evaluate(f"() => Date.parse({relearn['fsrs']['due']!r})") - page.evaluate("() => Date.now()")) <= 10 * 60_000

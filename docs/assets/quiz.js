@@ -5,25 +5,146 @@
  * anywhere and nothing is loaded from elsewhere: practice state stays in localStorage, keyed by
  * policy, revision and question id. Text from the data only ever goes in through textContent.
  *
- * Scheduler (Leitner boxes): a right answer moves a question one box up and makes it due again
- * after INTERVALS[box] days; a wrong answer puts it back in box 0, due again today. At most
- * NEW_PER_DAY questions never seen before are introduced per day.
+ * Scheduler: FSRS (what Anki uses), from the vendored ts-fsrs (assets/vendor/, loaded next to
+ * this file). A right answer rates the question Good, a wrong one Again (due again in 10 minutes,
+ * so still today). State written by the earlier Leitner-box scheduler is carried over on reading.
+ * At most NEW_PER_DAY questions never seen before are introduced per day.
+ *
+ * Exam: HandbookQuizCore.drawExam draws by kind and topic with the bank's quotas, and
+ * choiceOrder shuffles each question's choices; both are seeded per attempt, so reloading the
+ * page during an attempt shows the same exam. benchmarks/exam_integrity.py runs this same
+ * code in node.
  *
  * Exam record: one line binding the attempt (random id, staff number, name, unit, exam, revision,
  * times, every question asked with the answer given, the score); see
  * docs/guide/completion-record.md and generator/completion.py. The trainer re-grades it against
  * the revision's bank; nothing here can stop a person who has the bank from writing one.
  */
-(function () {
+var HandbookQuizCore = (function () {
   "use strict";
 
-  var INTERVALS = [0, 1, 3, 7, 14, 30, 90];
+  function hash(text) { // FNV-1a: stable orders and seeds
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+  }
+
+  function rng(seed) { // mulberry32: a small seeded generator, the same in every browser and node
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6d2b79f5) >>> 0;
+      var t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffled(items, random) {
+    var copy = items.slice();
+    for (var i = copy.length - 1; i > 0; i--) {
+      var j = Math.floor(random() * (i + 1));
+      var t = copy[i]; copy[i] = copy[j]; copy[j] = t;
+    }
+    return copy;
+  }
+
+  /* Up to n of items (already shuffled), one per topic in turn (topics in the order they first
+   * appear), skipping questions of a generated kind that already has maxKind questions, and a
+   * second generated question on one obligation (one would show what the other asks). counts and
+   * used are shared across calls. */
+  function spread(items, n, counts, maxKind, used) {
+    var groups = new Map(), out = [];
+    items.forEach(function (q) {
+      var group = groups.get(q.topic);
+      if (group) group.push(q); else groups.set(q.topic, [q]);
+    });
+    var lists = Array.from(groups.values());
+    var progress = true;
+    while (out.length < n && progress) {
+      progress = false;
+      for (var t = 0; t < lists.length && out.length < n; t++) {
+        var group = lists[t];
+        for (var i = 0; i < group.length; i++) {
+          var q = group[i];
+          var generated = q && q.kind !== "scenario";
+          if (q && (!generated || ((counts[q.kind] || 0) < maxKind && !used.has(q.cites[0])))) {
+            group[i] = null;
+            if (generated) used.add(q.cites[0]);
+            counts[q.kind] = (counts[q.kind] || 0) + 1;
+            out.push(q);
+            progress = true;
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /* The exam of one attempt for a holder of the roles held: size questions of the pool (none
+   * whose answer names one of those roles), at least rules.minApplied of them
+   * applied (scenario, whose approval, whom to tell, by when, which rule), no generated kind
+   * above rules.maxKindShare, one generated question per obligation, spread over topics; when
+   * recall questions run short more applied ones are taken, and only then is the rest filled at
+   * random. The same pool, size and seed always give the same exam. */
+  function drawExam(pool, size, seed, rules, held) {
+    var random = rng(seed);
+    pool = pool.filter(function (q) { // never "which role?" when the answer is a role the taker holds
+      return !(q.answerRoles || []).some(function (r) { return held.indexOf(r) >= 0; });
+    });
+    size = Math.min(size, pool.length);
+    var all = shuffled(pool, random);
+    var applied = all.filter(function (q) { return q.applied; });
+    var recall = all.filter(function (q) { return !q.applied; });
+    var counts = {}, used = new Set();
+    var maxKind = Math.max(1, Math.floor(size * rules.maxKindShare));
+    var wanted = Math.min(applied.length, Math.max(Math.ceil(size * rules.minApplied), size - recall.length));
+    var picked = spread(applied, wanted, counts, maxKind, used);
+    picked = picked.concat(spread(recall, size - picked.length, counts, maxKind, used));
+    var taken = new Set(picked);
+    function left(items) { return items.filter(function (q) { return !taken.has(q); }); }
+    if (picked.length < size) { // too few recall questions within the caps: more applied ones
+      picked = picked.concat(spread(left(applied), size - picked.length, counts, maxKind, used));
+      taken = new Set(picked);
+    }
+    if (picked.length < size) picked = picked.concat(left(all).slice(0, size - picked.length));
+    return shuffled(picked, random);
+  }
+
+  /* The order in which an attempt shows a question's choices: indexes into q.choices. */
+  function choiceOrder(q, seed) {
+    var order = q.choices.map(function (_, i) { return i; });
+    return shuffled(order, rng((seed ^ hash(q.id)) >>> 0));
+  }
+
+  function newSeed() {
+    var cryptoObject = typeof crypto !== "undefined" ? crypto : null;
+    if (cryptoObject && cryptoObject.getRandomValues) return cryptoObject.getRandomValues(new Uint32Array(1))[0];
+    return Math.floor(Math.random() * 4294967296);
+  }
+
+  return { hash: hash, rng: rng, shuffled: shuffled, drawExam: drawExam, choiceOrder: choiceOrder, newSeed: newSeed };
+})();
+
+if (typeof module === "object" && module.exports) module.exports = HandbookQuizCore;
+
+(function (core) {
+  "use strict";
+
+  var LEITNER_INTERVALS = [0, 1, 3, 7, 14, 30, 90]; // days per box of the earlier scheduler
   var NEW_PER_DAY = 20;
+  var FSRS_SCRIPT = "vendor/ts-fsrs-5.4.2/ts-fsrs.umd.js"; // relative to this file
   var RECORD_FORMAT = "HBQ2";
   var STAFF_NUMBER = /^[0-9A-Z]{3,16}$/;
   var MAX_TEXT = 100;
   var CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
 
+  if (typeof document === "undefined") return; // node: only the core above is used
+  var script = document.currentScript;
   var root = document.getElementById("hb-quiz");
   if (!root || root.getAttribute("data-ready")) return;
   root.setAttribute("data-ready", "1");
@@ -61,27 +182,12 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  function addDays(day, days) {
-    var parts = day.split("-");
-    var d = new Date(+parts[0], +parts[1] - 1, +parts[2] + days);
-    return localDate(d);
-  }
-
   function today() { return localDate(new Date()); }
 
   function localTimestamp(d) { // 2027-04-15T10:02:03+09:00
     var offset = -d.getTimezoneOffset(), abs = Math.abs(offset);
     return localDate(d) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) +
       (offset < 0 ? "-" : "+") + pad(Math.floor(abs / 60)) + ":" + pad(abs % 60);
-  }
-
-  function hash(text) { // FNV-1a: a stable order for new questions
-    var h = 0x811c9dc5;
-    for (var i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return h;
   }
 
   function clauseLink(q) {
@@ -97,13 +203,69 @@
 
   function key(q) { return "hb-quiz:" + data.policy + ":" + data.revision + ":" + q.id; }
 
+  var scheduler = null; // set once the vendored ts-fsrs has loaded (loadScheduler)
+
+  function loadScheduler(ready) {
+    function start() {
+      scheduler = window.FSRS.fsrs(window.FSRS.generatorParameters({ learning_steps: ["10m"], relearning_steps: ["10m"] }));
+      ready();
+    }
+    if (window.FSRS) return start();
+    var tag = document.createElement("script");
+    tag.src = new URL(FSRS_SCRIPT, script.src).href;
+    tag.addEventListener("load", start);
+    tag.addEventListener("error", function () {
+      card.appendChild(el("p", { "class": "hb-quiz-error" }, "出題の計算に使うファイル（ts-fsrs）を読み込めませんでした。"));
+    });
+    document.head.appendChild(tag);
+  }
+
+  function storedCard(c) { // an FSRS card as JSON: dates as ISO strings
+    var out = {};
+    Object.keys(c).forEach(function (k) { out[k] = c[k] instanceof Date ? c[k].toISOString() : c[k]; });
+    return out;
+  }
+
+  function liveCard(c) {
+    var out = {};
+    Object.keys(c).forEach(function (k) { out[k] = c[k]; });
+    out.due = new Date(c.due);
+    out.last_review = c.last_review ? new Date(c.last_review) : undefined;
+    return out;
+  }
+
+  function dayStart(day) {
+    var parts = day.split("-");
+    return new Date(+parts[0], +parts[1] - 1, +parts[2]);
+  }
+
+  /* A question's state as the Leitner scheduler left it ({box, due, first, reps, lapses, last}),
+   * as an FSRS card: box n (right n times in a row) becomes a review card whose stability is the
+   * box's interval, due when it was due; box 0 (last answer wrong) a relearning card. */
+  function fromLeitner(old) {
+    var box = Math.max(0, Math.min(old.box | 0, LEITNER_INTERVALS.length - 1));
+    var due = dayStart(old.due || today());
+    var c = {
+      due: due, stability: box ? LEITNER_INTERVALS[box] : 0.5, difficulty: Math.min(10, 5 + (old.lapses | 0)),
+      elapsed_days: 0, scheduled_days: LEITNER_INTERVALS[box], learning_steps: 0, reps: old.reps | 0,
+      lapses: old.lapses | 0, state: box ? 2 : 3, last_review: old.last ? new Date(old.last) : due,
+    };
+    return { first: old.first || today(), due: localDate(due), last: old.last || due.getTime(), fsrs: storedCard(c) };
+  }
+
   function load(q) {
+    var s = null;
     try {
       var raw = window.localStorage.getItem(key(q));
-      return raw ? JSON.parse(raw) : null;
+      s = raw ? JSON.parse(raw) : null;
     } catch (e) {
       return null;
     }
+    if (s && !s.fsrs) { // written by the Leitner scheduler: carry it over once
+      s = fromLeitner(s);
+      save(q, s);
+    }
+    return s;
   }
 
   function save(q, state) {
@@ -124,21 +286,22 @@
       }
     });
     reviews.sort(function (a, b) {
-      return a.s.due < b.s.due ? -1 : a.s.due > b.s.due ? 1 : a.s.last - b.s.last;
+      var x = Date.parse(a.s.fsrs.due), y = Date.parse(b.s.fsrs.due);
+      return x - y || a.s.last - b.s.last;
     });
-    fresh.sort(function (a, b) { return hash(a.id) - hash(b.id) || (a.id < b.id ? -1 : 1); });
+    fresh.sort(function (a, b) { return core.hash(a.id) - core.hash(b.id) || (a.id < b.id ? -1 : 1); });
     fresh = fresh.slice(0, Math.max(0, NEW_PER_DAY - introduced));
     return { reviews: reviews.map(function (r) { return r.q; }), fresh: fresh };
   }
 
+  /* Rate the answer with FSRS: Good when right, Again when wrong. */
   function record(q, right) {
-    var day = today();
-    var s = load(q) || { box: 0, first: day, reps: 0, lapses: 0 };
-    s.box = right ? Math.min(s.box + 1, INTERVALS.length - 1) : 0;
-    s.due = addDays(day, INTERVALS[s.box]);
-    s.reps += 1;
-    if (!right) s.lapses += 1;
-    s.last = Date.now();
+    var now = new Date();
+    var s = load(q) || { first: today(), fsrs: storedCard(window.FSRS.createEmptyCard(now)) };
+    var next = scheduler.next(liveCard(s.fsrs), now, right ? window.FSRS.Rating.Good : window.FSRS.Rating.Again).card;
+    s.fsrs = storedCard(next);
+    s.due = localDate(next.due);
+    s.last = now.getTime();
     save(q, s);
   }
 
@@ -153,6 +316,7 @@
 
   // --- practice view -------------------------------------------------------------------------
 
+  var practiceSeed = core.newSeed(); // choices in a new order on every visit
   var practice = el("section", { "class": "hb-quiz-practice", "aria-label": "練習" });
   var dueLine = el("p", { "class": "hb-quiz-due", "aria-live": "polite" });
   var card = el("div", { "class": "hb-quiz-card" });
@@ -188,15 +352,16 @@
     card.appendChild(el("p", { "class": "hb-quiz-kind" }, q.kindLabel));
     card.appendChild(el("p", { "class": "hb-quiz-q", id: "hb-quiz-q" }, q.question));
     var list = el("div", { "class": "hb-quiz-choices", role: "group", "aria-labelledby": "hb-quiz-q" });
-    var buttons = q.choices.map(function (choice, i) {
-      var b = el("button", { type: "button", "class": "hb-quiz-choice", "data-index": String(i) },
-        [el("span", { "class": "hb-quiz-key" }, String(i + 1)), choice]);
+    var buttons = [];
+    core.choiceOrder(q, practiceSeed).forEach(function (i, position) { // data-index: the choice; number keys: the position
+      var b = el("button", { type: "button", "class": "hb-quiz-choice", "data-index": String(i),
+        "data-position": String(position + 1) }, [el("span", { "class": "hb-quiz-key" }, String(position + 1)), q.choices[i]]);
       b.addEventListener("click", function () { answer(q, i, buttons); });
       list.appendChild(b);
-      return b;
+      buttons[i] = b;
     });
     card.appendChild(list);
-    if (focus) buttons[0].focus({ preventScroll: true });
+    if (focus) list.firstChild.focus({ preventScroll: true });
   }
 
   function answer(q, chosen, buttons) {
@@ -225,7 +390,7 @@
   practice.addEventListener("keydown", function (event) {
     var n = parseInt(event.key, 10);
     if (n >= 1 && n <= 9 && !event.altKey && !event.ctrlKey && !event.metaKey) {
-      var b = card.querySelector('.hb-quiz-choice[data-index="' + (n - 1) + '"]');
+      var b = card.querySelector('.hb-quiz-choice[data-position="' + n + '"]');
       if (b && !b.disabled) { event.preventDefault(); b.click(); }
     }
   });
@@ -234,18 +399,33 @@
 
   var exam = el("section", { "class": "hb-quiz-exam", "aria-label": "試験" });
 
-  function draw() {
-    var items = pool.slice();
-    for (var i = items.length - 1; i > 0; i--) {
-      var j = Math.floor(Math.random() * (i + 1));
-      var t = items[i]; items[i] = items[j]; items[j] = t;
+  /* The attempt in progress is kept for the browser tab (sessionStorage): reloading the page
+   * shows the same questions in the same order until it is graded. */
+  var attemptKey = "hb-quiz-attempt:" + data.policy + ":" + data.revision + ":" + cfg.role;
+
+  function storedAttempt() {
+    try {
+      var raw = window.sessionStorage.getItem(attemptKey);
+      return raw === null ? null : parseInt(raw, 10) >>> 0;
+    } catch (e) {
+      return null;
     }
-    return items.slice(0, examSize);
   }
 
-  function startExam() {
+  function keepAttempt(seed) {
+    try { window.sessionStorage.setItem(attemptKey, String(seed)); } catch (e) { /* not kept: a reload draws anew */ }
+  }
+
+  function endAttempt() {
+    try { window.sessionStorage.removeItem(attemptKey); } catch (e) { /* nothing kept */ }
+  }
+
+  function startExam(seed) {
+    seed = typeof seed === "number" ? seed : core.newSeed();
+    keepAttempt(seed);
     clear(exam);
-    var items = draw();
+    var items = core.drawExam(pool, examSize, seed, data.exam, roles);
+    exam.setAttribute("data-seed", String(seed));
     var started = new Date();
     exam.appendChild(el("p", {}, items.length + " 問です。すべて答えてから「採点する」を押してください（" +
       passMark + "% 以上で合格）。"));
@@ -254,23 +434,62 @@
       var set = el("fieldset", { "class": "hb-quiz-item", "data-question-id": q.id });
       set.appendChild(el("legend", {}, "問 " + (n + 1)));
       set.appendChild(el("p", { "class": "hb-quiz-q" }, q.question));
-      q.choices.forEach(function (choice, i) {
+      core.choiceOrder(q, seed).forEach(function (i) { // shown shuffled; value and id keep the choice's index
         var id = "hb-exam-" + n + "-" + i;
         set.appendChild(el("div", { "class": "hb-quiz-option" }, [
           el("input", { type: "radio", name: "q" + n, id: id, value: String(i) }),
-          el("label", { "for": id }, choice),
+          el("label", { "for": id }, q.choices[i]),
         ]));
       });
       form.appendChild(set);
     });
     form.appendChild(el("button", { type: "submit", "class": "hb-quiz-submit md-button md-button--primary" }, "採点する"));
+    form.addEventListener("change", function (event) {
+      var set = event.target.closest("fieldset");
+      if (set) set.classList.remove("hb-quiz-unanswered");
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      grade(form, items, started);
+      confirmUnanswered(form, items, function () {
+        endAttempt();
+        grade(form, items, started);
+      });
     });
     exam.appendChild(form);
     var first = form.querySelector("input");
     if (first) first.focus({ preventScroll: true });
+  }
+
+  /* Grade at once when every question is answered; otherwise flag the unanswered ones and ask. */
+  function confirmUnanswered(form, items, proceed) {
+    var old = form.querySelector(".hb-quiz-confirm");
+    if (old) old.parentNode.removeChild(old);
+    var sets = form.querySelectorAll("fieldset");
+    var missing = items.map(function (q, n) { return n; }).filter(function (n) {
+      return !form.querySelector('input[name="q' + n + '"]:checked');
+    });
+    if (!missing.length) return proceed();
+    missing.forEach(function (n) { sets[n].classList.add("hb-quiz-unanswered"); });
+    var go = el("button", { type: "button", "class": "hb-quiz-confirm-grade md-button" }, "未回答のまま採点する");
+    var back = el("button", { type: "button", "class": "hb-quiz-confirm-back md-button md-button--primary" }, "戻って答える");
+    var box = el("div", { "class": "hb-quiz-confirm", role: "alertdialog", "aria-labelledby": "hb-quiz-confirm-text",
+      "data-unanswered": String(missing.length) }, [
+      el("p", { id: "hb-quiz-confirm-text" }, "まだ答えていない問題が " + missing.length + " 問あります（" +
+        missing.map(function (n) { return "問 " + (n + 1); }).join("、") + "）。未回答の問題は不正解になります。"),
+      el("p", {}, [back, " ", go]),
+    ]);
+    go.addEventListener("click", function () {
+      box.parentNode.removeChild(box);
+      proceed();
+    });
+    back.addEventListener("click", function () {
+      box.parentNode.removeChild(box);
+      var input = sets[missing[0]].querySelector("input");
+      sets[missing[0]].scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+    form.insertBefore(box, form.querySelector(".hb-quiz-submit"));
+    back.focus({ preventScroll: true });
   }
 
   function grade(form, items, started) {
@@ -308,7 +527,7 @@
       started: localTimestamp(started), finished: localTimestamp(new Date()) }));
     else result.appendChild(el("p", {}, "間違えた問題の解説と条文を読んでから、もう一度受けてください。"));
     var retake = el("button", { type: "button", "class": "hb-quiz-retake md-button" }, "もう一度受ける（新しく出題）");
-    retake.addEventListener("click", startExam);
+    retake.addEventListener("click", function () { startExam(); });
     result.appendChild(retake);
     exam.insertBefore(result, exam.firstChild);
     result.scrollIntoView();
@@ -426,12 +645,13 @@
       modeButtons[i].setAttribute("aria-pressed", on ? "true" : "false");
       modeButtons[i].classList.toggle("md-button--primary", on);
     });
+    if (name === "exam" && !exam.firstChild && storedAttempt() !== null) startExam(storedAttempt());
     if (name === "exam" && !exam.firstChild) {
       var start = el("button", { type: "button", "class": "hb-quiz-start md-button md-button--primary" },
         "試験を始める（" + examSize + " 問）");
-      start.addEventListener("click", startExam);
-      exam.appendChild(el("p", {}, "この役割の問題から " + examSize + " 問を無作為に出題します。合格ラインは " +
-        passMark + "% です。"));
+      start.addEventListener("click", function () { startExam(); });
+      exam.appendChild(el("p", {}, "この役割の問題から " + examSize + " 問を、場面の問題を中心に分野が偏らないよう出題します。" +
+        "選択肢の順序は受けるたびに変わります。合格ラインは " + passMark + "% です。"));
       exam.appendChild(start);
     }
   }
@@ -439,6 +659,6 @@
   root.appendChild(tabs);
   root.appendChild(practice);
   root.appendChild(exam);
-  switchTo("practice");
-  showNext();
-})();
+  switchTo(storedAttempt() !== null ? "exam" : "practice");
+  loadScheduler(showNext);
+})(HandbookQuizCore);

@@ -11,6 +11,16 @@ bytes.
 Decks per policy: one for all staff (``anki-all-staff.apkg``) with the obligations of the
 all-staff roles and the questions for everyone, and one per other role with that role's own
 obligations and questions (``anki-<role>.apkg``); a role with nothing of its own gets no deck.
+
+Every card asks for one thing (the minimum information principle): whose approval, whom to
+report to, by when, how often, the role hidden in the text, what to do in a situation, or what a
+clause requires. The obligation's card asks the first of these its generated questions offer
+(:data:`CARD_KINDS`); its other generated questions are notes of their own type
+(:data:`QUESTION_TYPE`), and authored scenario questions are asked without their choices (recall,
+not recognising a letter). Backs stay short: the answer, one quote (cut around the answer when
+long), the clause. Obligations no card should drill (an item of a list of laws, a law since
+replaced) keep their note, marked as withdrawn from study, because Anki never deletes a note on
+import.
 """
 
 from __future__ import annotations
@@ -28,7 +38,8 @@ from pathlib import Path
 import genanki
 
 from ..layout import Layout
-from ..model import MODALITY_LABELS, Content, Obligation, Policy, Question
+from ..model import Content, Obligation, Policy, Question
+from ..questions import GeneratedQuestion, askable, generate
 from ..sources import WHITESPACE
 from ..views import memberships
 from . import Output, Settings
@@ -55,24 +66,41 @@ CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; col
 .nightMode .card, .card.nightMode { color: #eee; background: #222; }
 """
 
-NOTE_TYPE = genanki.Model(
-    MODEL_ID,
-    "情報セキュリティ研修（義務）",
-    fields=[{"name": name} for name in FIELDS],
-    templates=[{
-        "name": "カード1",
-        "qfmt": "{{#Status}}<div class=retired>{{Status}}</div>{{/Status}}{{Front}}",
-        "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<div class=text>{{Text}}</div>"
-                "<div class=clause>{{Policy}} {{Clause}}</div>{{#Explanation}}<p>{{Explanation}}</p>{{/Explanation}}",
-    }],
-    css=CSS,
-)
+TEMPLATES = [{
+    "name": "カード1",
+    "qfmt": "{{#Status}}<div class=retired>{{Status}}</div>{{/Status}}{{Front}}",
+    "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<div class=text>{{Text}}</div>"
+            "<div class=clause>{{Policy}} {{Clause}}</div>{{#Explanation}}<p>{{Explanation}}</p>{{/Explanation}}",
+}]
+"""The one card template of both note types: its name and fields never change."""
+
+NOTE_TYPE = genanki.Model(MODEL_ID, "情報セキュリティ研修（義務）", fields=[{"name": name} for name in FIELDS],
+                          templates=TEMPLATES, css=CSS)
+"""Obligations and authored scenario questions: the note type published from the first version."""
+
+QUESTION_MODEL_ID = 1_384_207_562
+"""Note type id of the generated questions, fixed forever."""
+
+QUESTION_TYPE = genanki.Model(QUESTION_MODEL_ID, "情報セキュリティ研修（生成問題）",
+                              fields=[{"name": name} for name in FIELDS], templates=TEMPLATES, css=CSS)
+"""Generated questions (whose approval, whom to report to, by when …), one note each."""
 
 RETIRED_NOTICE = "【廃止】この義務は現行の規程から削除されました。このカードは一時停止または削除してかまいません。"
 """Shown above a retired obligation's card (its Status field)."""
 
-LETTERS = "ABCDEF"
-"""Labels of a question's choices, in order."""
+WITHDRAWN_NOTICE = ("【出題停止】このカードは学習の対象から外しました（法令の一覧の1項目、または改正で置き換えられた法令です）。"
+                    "一時停止または削除してかまいません。")
+"""Shown above the card of an obligation no card drills any more (its Status field)."""
+
+CARD_KINDS = ("approver", "report_to", "deadline", "frequency", "cloze", "actor")
+"""Which generated question an obligation's own card asks, the first available in this order."""
+
+QUESTION_KINDS = frozenset({"approver", "report_to", "deadline", "frequency", "cloze", "actor"})
+"""Generated kinds that become notes of their own; which-statement questions need their choices
+and repeat what these ask."""
+
+QUOTE_LIMIT = 100
+"""Longest quote on a back, in characters; a longer text is cut around the answer."""
 
 
 def deck_id(name: str) -> int:
@@ -80,9 +108,16 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") >> 1 | 1 << 30
 
 
+CARD_FORMAT = "2026-12-01"
+"""Date of the last change to what the cards ask (one retrieval target per card): a deck is
+released at the later of this and the policy revision, so notes built the new way are newer than
+a learner's copy even when the content did not change. Move it forward with every such change."""
+
+
 def release_timestamp(policy: Policy) -> float:
-    """Seconds since the epoch at 00:00 JST of the policy revision: grows with each revision."""
-    day = datetime.date.fromisoformat(policy.revision)
+    """Seconds since the epoch at 00:00 JST of the release: the later of the policy revision and
+    CARD_FORMAT, so it grows with each revision and each change of the cards."""
+    day = datetime.date.fromisoformat(max(policy.revision, CARD_FORMAT))
     jst = datetime.timezone(datetime.timedelta(hours=9))
     return datetime.datetime(day.year, day.month, day.day, tzinfo=jst).timestamp()
 
@@ -97,41 +132,80 @@ def tag(kind: str, value: str) -> str:
     return f"{kind}::{WHITESPACE.sub('_', value.strip())}"
 
 
-def quoted(o: Obligation) -> str:
-    """The verbatim text with its lead-in, as field HTML."""
-    return escape(o.quote)
+def excerpt(text: str, around: str = "") -> str:
+    """The text, or a window of it around ``around`` with 「…」 where it is cut (at most QUOTE_LIMIT)."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    at = text.find(around) if around else -1
+    start = 0 if at < 0 else max(0, min(at - QUOTE_LIMIT // 3, len(text) - QUOTE_LIMIT))
+    end = start + QUOTE_LIMIT
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def obligation_note(policy: Policy, o: Obligation) -> genanki.Note:
+RECALL_WORDING = (("選択肢から1つ選んでください", "答えてください"), ("どれですか", "何ですか"), ("どれか", "何か"))
+"""How a question that offered choices is asked when it offers none."""
+
+
+def recall(question: str) -> str:
+    """A question asked without choices (recall, not recognition), as field HTML."""
+    for offered, asked in RECALL_WORDING:
+        question = question.replace(offered, asked)
+    return escape(question)
+
+
+def card_target(o: Obligation, generated: list[GeneratedQuestion]) -> GeneratedQuestion | None:
+    """The generated question the obligation's own card asks (see CARD_KINDS), if any."""
+    by_kind = {q.kind: q for q in generated}
+    return next((by_kind[k] for k in CARD_KINDS if k in by_kind), None)
+
+
+def _note(model: genanki.Model, guid: str, front: str, back: str, text: str, clause: str, policy: Policy,
+          explanation: str = "", status: str = "", tags: Iterable[str] = ()) -> genanki.Note:
+    return genanki.Note(model=model, fields=[front, back, text, escape(clause), escape(f"{policy.municipality} {policy.title}"),
+                                             explanation, status, ""], guid=guid, tags=sorted(set(tags)))
+
+
+def _tags(policy: Policy, o: Obligation) -> list[str]:
+    return [tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)] + [tag("role", r) for r in o.actors]
+
+
+def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQuestion]) -> genanki.Note:
+    """The obligation's card: one thing to recall (its first generated question as a prompt, or
+    the action for its situation or clause); retired and withdrawn obligations are marked."""
     actors = "、".join(policy.role(r).name for r in o.actors)
-    front = f"<b>{escape(actors)}</b>は、次のことについて原文で何と定められていますか。<br><br>{escape(o.summary)}"
-    back = f"<b>{escape(MODALITY_LABELS[o.modality])}</b>"
-    tags = [tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)]
-    tags += [tag("role", r) for r in o.actors] + (["retired"] if o.retired else [])
-    return genanki.Note(
-        model=NOTE_TYPE,
-        fields=[front, back, quoted(o), escape(o.clause), escape(f"{policy.municipality} {policy.title}"), "",
-                RETIRED_NOTICE if o.retired else "", ""],
-        guid=genanki.guid_for(o.id),
-        tags=sorted(set(tags)),
-    )
+    target = card_target(o, generated)
+    if target is not None:
+        answer = target.choices[target.answer]
+        front, back = recall(target.question), f"<b>{escape(answer)}</b>"
+        text = "" if target.kind == "cloze" else escape(excerpt(o.text, target.basis))
+    else:
+        verb = {"must": "しなければならないこと", "must_not": "してはならないこと", "may": "してよいこと",
+                "should": "努めること"}.get(o.modality, "すること")
+        front = escape(f"{o.when}、{actors}が{verb}は何ですか。" if o.when
+                       else f"{actors}が{o.clause}の定めにより{verb}は何ですか。")
+        back, text = f"<b>{escape(o.summary)}</b>", escape(excerpt(o.text))
+    status = RETIRED_NOTICE if o.retired else "" if askable(o) else WITHDRAWN_NOTICE
+    tags = _tags(policy, o) + (["retired"] if status else [])
+    return _note(NOTE_TYPE, genanki.guid_for(o.id), front, back, text, o.clause, policy, status=status, tags=tags)
+
+
+def generated_note(policy: Policy, q: GeneratedQuestion) -> genanki.Note:
+    """A generated question as a recall prompt: the question without choices; the answer, one
+    quote cut around it and the clause on the back."""
+    o = q.obligation
+    quote = "" if q.kind == "cloze" else escape(excerpt(o.text, q.basis))  # a cloze shows the text already
+    return _note(QUESTION_TYPE, genanki.guid_for(q.id), recall(q.question), f"<b>{escape(q.choices[q.answer])}</b>",
+                 quote, o.clause, policy, tags=_tags(policy, o) + ["question", f"kind::{q.kind}"])
 
 
 def question_note(policy: Policy, q: Question, roles: tuple[str, ...]) -> genanki.Note:
-    """A scenario question: the choices on the front; the answer, explanation and cited text on the back."""
+    """An authored scenario question as a recall prompt: the situation and question without the
+    choices; the right action, the explanation (which quotes the text) and the clause on the back."""
     cited = [next(o for o in policy.obligations if o.id == c) for c in q.cites]
-    choices = "<br>".join(f"{LETTERS[i]}. {escape(choice)}" for i, choice in enumerate(q.choices))
-    front = f"{escape(q.question)}<br><br>{choices}"
-    back = f"<b>正解: {LETTERS[q.answer]}. {escape(q.choices[q.answer])}</b>"
     tags = [tag("policy", policy.id), "question"] + [tag("role", r) for r in roles]
     tags += [t for o in cited for t in (tag("topic", o.topic), tag("clause", o.clause))]
-    return genanki.Note(
-        model=NOTE_TYPE,
-        fields=[front, back, "<br><br>".join(quoted(o) for o in cited), escape("、".join(o.clause for o in cited)),
-                escape(f"{policy.municipality} {policy.title}"), escape(q.explanation), "", ""],
-        guid=genanki.guid_for(q.id),
-        tags=sorted(set(tags)),
-    )
+    return _note(NOTE_TYPE, genanki.guid_for(q.id), recall(q.question), f"<b>{escape(q.choices[q.answer])}</b>", "",
+                 "、".join(dict.fromkeys(o.clause for o in cited)), policy, explanation=escape(q.explanation), tags=tags)
 
 
 def write_package(decks: list[genanki.Deck], timestamp: float) -> bytes:
@@ -175,9 +249,11 @@ def deck_contents(policy: Policy, questions: list[Question]) -> list[tuple[str, 
     collection. It is in the deck of an actor outside the staff (a contractor), who imports only
     their own. An obligation of several other roles is in each of their decks under one GUID:
     whoever holds two such roles keeps it once, in the deck imported first, with its history.
-    A question goes to the deck of its first role, or the all-staff deck.
+    A question (authored, or generated and not asked by its obligation's card) goes to the deck
+    of its first role, or the all-staff deck.
     """
     common = common_roles(policy)
+    questions = list(questions) + extra_questions(policy)
     obligations = sorted(policy.obligations, key=lambda o: (o.retired, o.source_line))
     audiences = [(ALL_STAFF, ALL_STAFF_NAME)] + [(r.id, r.name) for r in policy.roles if r.id not in common]
     result = []
@@ -203,12 +279,32 @@ def decks_for_role(policy: Policy, questions: list[Question], role_id: str) -> l
     return [f"anki-{key}.apkg" for key in wanted]
 
 
+def generated_by_obligation(policy: Policy) -> dict[str, list[GeneratedQuestion]]:
+    """The policy's generated questions, by obligation id."""
+    result: dict[str, list[GeneratedQuestion]] = {}
+    for q in generate(policy):
+        result.setdefault(q.cites[0], []).append(q)
+    return result
+
+
+def extra_questions(policy: Policy) -> list[Question]:
+    """Generated questions that become notes of their own: those of QUESTION_KINDS that are not
+    the question their obligation's card asks."""
+    result = []
+    for generated in generated_by_obligation(policy).values():
+        target = card_target(generated[0].obligation, generated)
+        result += [q for q in generated if q.kind in QUESTION_KINDS and q is not target]
+    return result
+
+
 def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
     """(file key, deck) of one policy, as :func:`deck_contents` selects them."""
     common = common_roles(policy)
+    generated = generated_by_obligation(policy)
     for key, audience, obligations, asked in deck_contents(policy, questions):
-        notes = [obligation_note(policy, o) for o in obligations]
-        notes += [question_note(policy, q, q.roles or tuple(sorted(common))) for q in asked]
+        notes = [obligation_note(policy, o, generated.get(o.id, [])) for o in obligations]
+        notes += [generated_note(policy, q) if isinstance(q, GeneratedQuestion)
+                  else question_note(policy, q, q.roles or tuple(sorted(common))) for q in asked]
         name = deck_name(policy, audience)
         deck = genanki.Deck(deck_id(name), name)
         for index, note in enumerate(notes):

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from ..anchors import clause_anchor
 from ..layout import PageLinks
 from ..model import Content, Policy, Question
-from ..questions import KIND_LABELS, bank, kind_of, pool
+from ..questions import (
+    APPLIED_KINDS, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, KIND_LABELS, answer_roles, bank, kind_of, pool,
+)
 from ..views import memberships
 from . import Output, Settings
 from .templating import environment
@@ -24,17 +26,22 @@ BANK_GLOBAL = "HANDBOOK_QUIZ"
 
 
 def bank_script(policy: Policy, questions: list[Question]) -> str:
-    """``bank.js``: the policy's questions as a JavaScript object literal (JSON, sorted keys)."""
+    """``bank.js``: the policy's questions as a JavaScript object literal (JSON, sorted keys), with
+    what the exam draw needs: each question's topic, whether it is applied, the roles its answer
+    names, and the quotas."""
     obligations = {o.id: o for o in policy.obligations}
     items = []
     for q in questions:
-        clause = obligations[q.cites[0]].clause
+        cited = obligations[q.cites[0]]
         items.append({
             "id": q.id, "kind": kind_of(q), "kindLabel": KIND_LABELS[kind_of(q)], "question": q.question,
             "choices": list(q.choices), "answer": q.answer, "explanation": q.explanation,
-            "cites": list(q.cites), "roles": list(q.roles), "clause": clause, "anchor": clause_anchor(clause),
+            "cites": list(q.cites), "roles": list(q.roles), "clause": cited.clause, "anchor": clause_anchor(cited.clause),
+            "topic": cited.topic, "applied": kind_of(q) in APPLIED_KINDS, "answerRoles": list(answer_roles(q)),
         })
-    data = {"policy": policy.id, "municipality": policy.municipality, "revision": policy.revision, "questions": items}
+    exam = {"minApplied": EXAM_MIN_APPLIED, "maxKindShare": EXAM_MAX_KIND_SHARE}
+    data = {"policy": policy.id, "municipality": policy.municipality, "revision": policy.revision, "exam": exam,
+            "questions": items}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return (f"// 生成ファイル（handbook）: {policy.municipality}のクイズ問題。編集しないでください。\n"

@@ -1,0 +1,101 @@
+"""The exam draw and the choice shuffling of docs/assets/quiz.js, run in node against the real
+banks (the same code the browser and benchmarks/exam_integrity.py run)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+
+import pytest
+
+from generator.content import load_content
+from generator.questions import APPLIED_KINDS, answer_roles, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, bank, pool
+from generator.renderers.quiz import bank_script
+from generator.views import memberships
+
+from .conftest import ROOT
+
+QUIZ_JS = ROOT / "docs" / "assets" / "quiz.js"
+SEEDS = 300
+HELD: dict[str, list[str]] = {}
+"""Role ids the all-staff taker holds, per policy (filled by the draws fixture)."""
+
+HARNESS = r"""
+const fs = require("fs");
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+const core = require(input.quizJs);
+globalThis.window = globalThis;
+require(input.bankJs);
+const data = window.HANDBOOK_QUIZ[input.policy];
+const byId = new Map(data.questions.map((q) => [q.id, q]));
+const items = input.ids.map((id) => byId.get(id));
+const exams = [];
+for (let seed = 1; seed <= input.seeds; seed++) {
+  const exam = core.drawExam(items, 20, seed, data.exam, input.held);
+  exams.push(exam.map((q) => ({ id: q.id, order: core.choiceOrder(q, seed) })));
+}
+const again = core.drawExam(items, 20, 7, data.exam, input.held).map((q) => q.id);
+process.stdout.write(JSON.stringify({ exams, again }));
+"""
+
+
+@pytest.fixture(scope="module")
+def draws(tmp_path_factory):
+    """{policy: (questions by id, exams of the all-staff pool, the exam of seed 7 drawn again)}."""
+    content = load_content(ROOT)
+    folder = tmp_path_factory.mktemp("banks")
+    result = {}
+    for policy in content.policies:
+        questions = bank(content, policy)
+        staff = next(r for r in policy.roles if r.canonical == "all-staff")
+        bank_js = folder / f"{policy.id}.js"
+        bank_js.write_text(bank_script(policy, questions), encoding="utf-8")
+        request = {"quizJs": str(QUIZ_JS), "bankJs": str(bank_js), "policy": policy.id, "seeds": SEEDS,
+                   "ids": [q.id for q in pool(questions, policy, staff)],
+                   "held": [staff.id, *(m.id for m in memberships(policy, staff))]}
+        done = subprocess.run(["node", "-e", HARNESS], input=json.dumps(request), capture_output=True, text=True,
+                              check=True)
+        out = json.loads(done.stdout)
+        result[policy.id] = ({q.id: q for q in questions}, out["exams"], out["again"])
+        HELD[policy.id] = request["held"]
+    return result
+
+
+@pytest.mark.parametrize("policy", ["miyako", "moriyama", "nabari"])
+def test_draw_meets_the_quotas(draws, policy):
+    from generator.questions import kind_of
+
+    questions, exams, _ = draws[policy]
+    held = HELD[policy]
+    for exam in exams:
+        ids = [item["id"] for item in exam]
+        assert len(ids) == 20 and len(set(ids)) == 20
+        kinds = Counter(kind_of(questions[i]) for i in ids)
+        assert sum(kinds[k] for k in APPLIED_KINDS) >= EXAM_MIN_APPLIED * 20, kinds
+        assert all(n <= EXAM_MAX_KIND_SHARE * 20 for k, n in kinds.items() if k != "scenario"), kinds
+        # never a question whose answer is a role the taker holds (all staff: 職員, 職員等)
+        assert not [i for i in ids if questions[i].choices[questions[i].answer] in ("職員", "職員等")]
+        assert not [i for i in ids if set(answer_roles(questions[i])) & set(held)]
+        generated = Counter(questions[i].cites[0] for i in ids if kind_of(questions[i]) != "scenario")
+        assert max(generated.values(), default=0) == 1  # one would show what another asks
+    # different seeds, different exams
+    assert len({tuple(sorted(item["id"] for item in exam)) for exam in exams}) == len(exams)
+
+
+@pytest.mark.parametrize("policy", ["miyako", "moriyama", "nabari"])
+def test_choices_are_shuffled_per_attempt_and_stable_within_one(draws, policy):
+    questions, exams, again = draws[policy]
+    assert again == [item["id"] for item in exams[6]]  # seed 7 again: the same exam (a reload)
+    positions = Counter()
+    orders: dict[str, set[tuple[int, ...]]] = {}
+    for exam in exams:
+        for item in exam:
+            q = questions[item["id"]]
+            assert sorted(item["order"]) == list(range(len(q.choices)))
+            positions[item["order"].index(q.answer)] += 1
+            orders.setdefault(item["id"], set()).add(tuple(item["order"]))
+    total = sum(positions.values())
+    assert all(abs(positions[p] / total - 0.25) < 0.04 for p in range(4)), positions  # answer positions balanced
+    seen_often = [o for qid, o in orders.items() if len(o) > 1]
+    assert len(seen_often) > 0.5 * len(orders)  # the same question comes in different orders in different attempts
