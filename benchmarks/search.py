@@ -1,19 +1,23 @@
-"""Benchmark of Japanese search designs on the real handbook, in real chromium over http.
+"""Benchmark of the handbook's Japanese search on the real built site, in real chromium over http.
 
-    .venv/bin/python benchmarks/search.py                 # all three designs
-    .venv/bin/python benchmarks/search.py --designs bigram
+    .venv/bin/python benchmarks/search.py                                   # tuning set
+    .venv/bin/python benchmarks/search.py --queries benchmarks/search_queries_staff.yaml --show-misses
+    .venv/bin/python benchmarks/search.py --designs bigram,minisearch       # against MiniSearch
 
-Designs (see /work/shared/research/japanese-search.md):
-  bigram    the handbook's own index (generator/search.py, docs/assets/search.js): what ships
-  theme     Material's lunr search (`search` plugin, lang ja) patched as the research note
-            describes: NFKC-normalised index and query, the script-change separator, and each
-            query word segmented with the theme's TinySegmenter, every piece required
-  pagefind  Pagefind extended (PyPI pagefind[extended], pinned in the `bench` extra) run over
-            the built HTML, the article marked `data-pagefind-body`, queried with its JS API
+Designs:
+  bigram      the handbook's own engine (generator/search.py, docs/assets/search.js): what ships
+  minisearch  MiniSearch (npm `minisearch`, vendored in benchmarks/vendor/minisearch/) given the
+              same records, the same normalised and synonym-expanded text cut into the same
+              bigrams, ranked by its own BM25+ with any query term allowed to match (OR)
 
-For each design: top-5 hit rate on tests/search_queries.yaml (at the anchor a result points to,
-and at page level), the time from page load to the first results, the time to index at build,
-and the sizes of a page and of the index. Prints one table; nothing is written to the project.
+Queries with a `city` are typed on that city's home page, where results are scoped to the city;
+the others on the portal's home page (all cities). For each design: top-5 hit rate per city (at
+the anchor a result points to, and at page level), the time from page load to the first results
+when typed at once (index still to load), the median time from typing to results on screen once
+the box had the focus (measured inside the page), the median round trip of later queries, the
+index size. Prints one table;
+nothing is written to the project. (The theme's lunr search and Pagefind were measured against
+the bigram design before; see the README.)
 """
 
 from __future__ import annotations
@@ -22,11 +26,9 @@ import argparse
 import contextlib
 import functools
 import http.server
-import json
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "tests" / "search_queries.yaml"
 PROBE_PAGE = "miyako/roles/staff.html"
 """The page every first-query measurement starts from (a large role page)."""
+MINISEARCH = Path(__file__).resolve().parent / "vendor" / "minisearch" / "minisearch.umd.js"
 
 
 # --- the query set and what counts as a hit (shared with tests/test_search.py) -------------------
@@ -93,11 +95,21 @@ def site_relative(url: str, base: str) -> str:
     return re.sub(r"index\.html(?=#|$)", "", url)
 
 
-def score(queries: list[dict], results: dict[str, list[str]], content=None) -> dict:
-    """Top-5 hits at the anchor level (and at page level when ``content`` is given)."""
+def query_page(query: dict) -> str:
+    """Where a query is typed: its city's home page (results scoped to the city), else the portal's."""
+    return f"{query['city']}/index.html" if query.get("city") else "index.html"
+
+
+def key(query: dict) -> tuple[str, str]:
+    return query.get("city", ""), query["query"]
+
+
+def score(queries: list[dict], results: dict[tuple[str, str], list[str]], content=None) -> dict:
+    """Top-5 hits at the anchor level (and at page level when ``content`` is given); results are
+    keyed by :func:`key`."""
     misses, page_hits = [], 0
     for q in queries:
-        top = results[q["query"]][:5]
+        top = results[key(q)][:5]
         if not any(is_hit(t, url) for t in q["expect"] for url in top):
             misses.append((q["query"], top))
         if content is not None:
@@ -119,42 +131,6 @@ def bigram_query(page, query: str) -> list[str]:
     return page.eval_on_selector_all(".hb-search__link", "els => els.map(a => a.href)")
 
 
-def theme_query(page, query: str) -> list[str]:
-    """Type into Material's search; wait until its count line answers this query."""
-    meta = "document.querySelector('.md-search-result__meta').textContent.trim()"
-    if page.input_value(".md-search__input"):
-        page.fill(".md-search__input", "")
-        page.press(".md-search__input", "End")  # the theme reads the query on keyup
-        page.wait_for_function(f"() => {meta} === '検索キーワードを入力してください'")
-    page.fill(".md-search__input", query)
-    page.press(".md-search__input", "End")
-    try:
-        page.wait_for_function(f"() => /見つかり/.test({meta})", timeout=15000)
-    except PlaywrightTimeout:  # the worker gave no answer (it throws on some queries)
-        return []
-    return page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "els => els.map(a => a.href)")
-
-
-PAGEFIND_QUERY = """async q => {
-  if (!window.__pf) { window.__pf = await import(new URL('/pagefind/pagefind.js', location.href).href);
-                      await window.__pf.options({}); await window.__pf.init(); }
-  const search = await window.__pf.search(q);
-  const top = await Promise.all(search.results.slice(0, 5).map(r => r.data()));
-  const urls = [];
-  for (const d of top) {
-    const sub = (d.sub_results || [])[0];
-    urls.push(sub ? sub.url : d.url);
-  }
-  return urls;
-}"""
-
-
-def pagefind_query(page, query: str) -> list[str]:
-    urls = page.evaluate(PAGEFIND_QUERY, query)
-    origin = page.url.split("/", 3)[:3]
-    return ["/".join(origin) + u if u.startswith("/") else u for u in urls]
-
-
 # --- building the sites -----------------------------------------------------------------------
 
 @dataclass
@@ -166,86 +142,19 @@ class Site:
     notes: list[str] = field(default_factory=list)
 
 
-def project_copy(target: Path) -> Path:
+def build_site(work: Path) -> Site:
+    """The project built as ``handbook build`` does, in a copy: the portal in ``site/``."""
+    from generator.build import build
+
+    project = work / "project"
     for name in ("content", "quizzes", "docs", "site-overrides"):
         if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    return target
-
-
-def build_bigram(work: Path, strict: bool) -> Site:
-    from generator.content import load_content
-    from generator.search import write_index
-
-    project = project_copy(work / "bigram")
-    _mkdocs_build(project, strict)
-    site = project / "site"
-    content = load_content(project)
+            shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     started = time.perf_counter()
-    index = write_index(site, content, tuple(p.id for p in content.policies))  # as on_post_build does
-    return Site("bigram", site, [index], time.perf_counter() - started)
-
-
-def build_theme(work: Path, strict: bool) -> Site:
-    """Material's own search with the research note's patch (benchmark only)."""
-    project = project_copy(work / "theme")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("plugins:\n", "plugins:\n  - search:\n      lang: ja\n", 1)
-    config = re.sub(r"extra_javascript:\n(  - .*\n)+", "", config)
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    (project / "site-overrides" / "partials" / "header.html").unlink()
-    _mkdocs_build(project, strict)
-    site = project / "site"
-    (site / "search" / "index.js").unlink()
-    index = site / "search" / "search_index.json"
-    data = json.loads(index.read_text(encoding="utf-8"))
-    import unicodedata
-    for doc in data["docs"]:
-        for key in ("title", "text"):
-            doc[key] = unicodedata.normalize("NFKC", doc[key])
-    classes = ["\\u3041-\\u309f", "\\u30a0-\\u30ff", "\\u3400-\\u9fff\\u3005", "a-zA-Z0-9"]
-    script_change = "|".join(f"(?<=[{c}])(?=[^{c}\\s])" for c in classes)
-    data["config"]["separator"] = "[\\s\\-、。，．・（）()「」]+|" + script_change
-    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    worker = next((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    source = worker.read_text(encoding="utf-8")
-    original = 'search(e){if(e=e.replace(new RegExp("\\\\p{sc=Han}+","gu"),s=>[...fe(s,this.index.invertedIndex)].join("* ")),'
-    if original not in source:
-        raise SystemExit("the theme's search worker changed: the benchmark patch must be redone")
-    patched = ("search(e){if(e=e.normalize('NFKC').toLowerCase().split(/\\s+/).filter(Boolean).map(w=>"
-               "w.split(lunr.tokenizer.separator).filter(Boolean).map(p=>lunr.segmenter?lunr.segmenter.segment(p):[p])"
-               ".flat().filter(p=>p.trim()).map(p=>'+'+p).join(' ')).join(' '),")
-    worker.write_text(source.replace(original, patched), encoding="utf-8")
-    return Site("theme", site, [index], 0.0, ["index built in the browser on every page load"])
-
-
-def build_pagefind(work: Path, bigram: Site) -> Site:
-    site = work / "pagefind-site"
-    shutil.copytree(bigram.folder, site)
-    shutil.rmtree(site / "search")
-    for html in site.rglob("*.html"):
-        text = html.read_text(encoding="utf-8")
-        html.write_text(text.replace('<article class="md-content__inner', '<article data-pagefind-body class="md-content__inner', 1),
-                        encoding="utf-8")
-    started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site)], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if run.returncode:
-        raise SystemExit(f"pagefind failed (pip install -c constraints.txt -e '.[bench]'):\n{run.stderr}")
-    version = subprocess.run([sys.executable, "-m", "pip", "show", "pagefind"], capture_output=True, text=True).stdout
-    notes = [line for line in version.splitlines() if line.startswith("Version")]
-    return Site("pagefind", site, sorted((site / "pagefind").rglob("*")), seconds, notes)
-
-
-def _mkdocs_build(project: Path, strict: bool) -> None:
-    from generator.build import build_site
-
-    if strict:
-        build_site(project, project / "site")
-    else:  # while other work in the tree breaks --strict
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"),
-                        "-d", str(project / "site")], check=True, capture_output=True)
+    result = build(project)
+    return Site("bigram", result.site, [result.site / "search" / "index.js"], time.perf_counter() - started,
+                ["build time of the whole site"])
 
 
 @contextlib.contextmanager
@@ -264,11 +173,74 @@ def serve(folder: Path):
 
 # --- measuring --------------------------------------------------------------------------------
 
-QUERY_FUNCTIONS = {"bigram": bigram_query, "theme": theme_query, "pagefind": pagefind_query}
+MINISEARCH_QUERY = """async q => {
+  const engine = window.hbSearch;
+  await engine.load();
+  const data = window.hbSearchIndex;
+  if (!window.__mini) {
+    const tokens = text => engine.normalize(text).split(" ").filter(Boolean).flatMap(engine.bigrams);
+    const also = data.docs.map(() => []);
+    for (const [gram, encoded] of Object.entries(data.also)) {
+      let n = 0;
+      for (const gap of encoded.split(",")) { n += parseInt(gap, 36); also[n].push(gram); }
+    }
+    const mini = new MiniSearch({ fields: ["title", "text", "hidden", "keys", "also"], tokenize: s => s.split(" "),
+                                  processTerm: t => t });
+    mini.addAll(data.docs.map((d, id) => ({ id, title: tokens(d[3]).join(" "), text: tokens(d[4]).join(" "),
+      hidden: tokens(d[5]).join(" "), keys: tokens(d[6].join(" ")).join(" "), also: also[id].join(" ") })));
+    window.__mini = mini;
+  }
+  const city = await engine.city();
+  const grams = engine.terms(q).terms.flatMap(t => engine.bigrams(t.text));
+  return window.__mini.search(grams.join(" "), { combineWith: "OR", boost: { keys: 4, title: 2, also: 0.8 } })
+    .filter(r => !city || !data.docs[r.id][7] || data.docs[r.id][7] === city)
+    .slice(0, 20).map(r => engine.href(data.docs[r.id][0]));
+}"""
+
+
+def minisearch_query(page, query: str) -> list[str]:
+    """The same index and query terms ranked by MiniSearch (loaded into the page on first use)."""
+    if not page.evaluate("() => !!window.MiniSearch"):
+        page.add_script_tag(path=str(MINISEARCH))
+    return [urllib.parse.urljoin(page.url, u) for u in page.evaluate(MINISEARCH_QUERY, query)]
+
+
+QUERY_FUNCTIONS = {"bigram": bigram_query, "minisearch": minisearch_query}
+
+TYPED_MS = """q => new Promise(resolve => {
+  const input = document.querySelector('.hb-search__input');
+  const panel = document.querySelector('.hb-search__panel');
+  const watch = new MutationObserver(() => {
+    if (panel.dataset.query === q && !panel.hidden) { watch.disconnect(); resolve(performance.now() - started); }
+  });
+  watch.observe(panel, { attributes: true, childList: true, subtree: true });
+  input.focus();
+  const started = performance.now();
+  input.value = q;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+})"""
+
+
+def typed_ms(page, query: str) -> float:
+    """Milliseconds from the input event of the last key to the handbook's results on screen
+    (its 60 ms wait for more keys included), measured inside the page."""
+    return page.evaluate(TYPED_MS, query)
+
+
+def typed_after_focus_ms(browser, base: str) -> float:
+    """Median :func:`typed_ms` of a few queries on a fresh page whose box got the focus first
+    (the index loads then, as when staff click into the box)."""
+    page = browser.new_page()
+    page.goto(f"{base}/{PROBE_PAGE}", wait_until="load")
+    page.locator(".hb-search__input").click()
+    page.wait_for_function("() => !!window.hbSearchIndex")
+    times = [typed_ms(page, q) for q in ("パスワード 流出", "USBメモリ 持ち出し", "パスワードを電話で聞かれた", "課長", "ウィルス")]
+    page.close()
+    return statistics.median(times)
 
 
 def first_query_seconds(browser, base: str, design: str, query: str, runs: int = 3) -> float:
-    """Median time from the page's load event to the first results of ``query`` (fresh page)."""
+    """Median time from typing ``query`` on a freshly loaded page to its first results."""
     times = []
     for _ in range(runs):
         page = browser.new_page()
@@ -280,38 +252,44 @@ def first_query_seconds(browser, base: str, design: str, query: str, runs: int =
     return statistics.median(times)
 
 
-def measure(browser, site: Site, queries: list[dict], content) -> dict:
-    with serve(site.folder) as base:
-        first = first_query_seconds(browser, base, site.name, "パスワード 流出")
+def run_queries(browser, base: str, design: str, queries: list[dict]) -> tuple[dict, list[float]]:
+    """Every query typed on its page (see :func:`query_page`): site-relative result URLs by
+    :func:`key`, and the seconds each took."""
+    results, durations = {}, []
+    for path in sorted({query_page(q) for q in queries}):
         page = browser.new_page()
-        page.goto(f"{base}/{PROBE_PAGE}", wait_until="load")
-        results, durations = {}, []
-        for q in queries:
+        page.goto(f"{base}/{path}", wait_until="load")
+        for q in (q for q in queries if query_page(q) == path):
             started = time.perf_counter()
-            urls = QUERY_FUNCTIONS[site.name](page, q["query"])
+            urls = QUERY_FUNCTIONS[design](page, q["query"])
             durations.append(time.perf_counter() - started)
-            results[q["query"]] = [site_relative(u, base) for u in urls]
+            results[key(q)] = [site_relative(u, base) for u in urls]
         page.close()
-    outcome = score(queries, results, content)
-    probe = site.folder / PROBE_PAGE
+    return results, durations
+
+
+def measure(browser, site: Site, design: str, queries: list[dict], content) -> dict:
+    with serve(site.folder) as base:
+        first = first_query_seconds(browser, base, design, "パスワード 流出")
+        typed = typed_after_focus_ms(browser, base) if design == "bigram" else float("nan")
+        results, durations = run_queries(browser, base, design, queries)
+    cities = sorted({q.get("city", "") for q in queries})
     return {
-        **outcome,
+        "cities": {c: score([q for q in queries if q.get("city", "") == c], results, content) for c in cities},
         "first_query_s": first,
+        "typed_ms": typed,
         "later_query_ms": statistics.median(durations) * 1000,
-        "index_s": site.index_seconds,
+        "build_s": site.index_seconds,
         "index_bytes": sum(p.stat().st_size for p in site.index_files if p.is_file()),
-        "page_bytes": probe.stat().st_size,
-        "notes": site.notes,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--designs", default="bigram,theme,pagefind")
-    parser.add_argument("--no-strict", action="store_true", help="build without mkdocs --strict")
+    parser.add_argument("--designs", default="bigram")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--queries", type=Path, default=QUERIES,
-                        help="query set (benchmarks/search_queries_holdout.yaml: queries never used for tuning)")
+                        help="query set (benchmarks/search_queries_staff.yaml: held out, never used for tuning)")
     args = parser.parse_args(argv)
     designs = args.designs.split(",")
 
@@ -325,31 +303,27 @@ def main(argv: list[str] | None = None) -> int:
     content = load_content(ROOT)
     rows = {}
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp, sync_playwright() as pw:
-        work = Path(tmp)
+        site = build_site(Path(tmp))
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        sites = {}
-        if "bigram" in designs or "pagefind" in designs:
-            sites["bigram"] = build_bigram(work, not args.no_strict)
-        if "theme" in designs:
-            sites["theme"] = build_theme(work, not args.no_strict)
-        if "pagefind" in designs:
-            sites["pagefind"] = build_pagefind(work, sites["bigram"])
         for name in designs:
-            rows[name] = measure(browser, sites[name], queries, content)
+            rows[name] = measure(browser, site, name, queries, content)
         browser.close()
 
-    print(f"{len(queries)} queries ({args.queries.relative_to(ROOT) if args.queries.is_relative_to(ROOT) else args.queries}), hit = an expected target in the top 5\n")
-    header = f"{'design':<9} {'hit@5 anchor':>13} {'hit@5 page':>11} {'1st query s':>12} {'later ms':>9} {'index s':>8} {'index KB':>9} {'page KB':>8}"
-    print(header)
+    shown = args.queries.relative_to(ROOT) if args.queries.is_relative_to(ROOT) else args.queries
+    print(f"{len(queries)} queries ({shown}), hit = an expected target in the top 5\n")
+    print(f"{'design':<11} {'city':<9} {'hit@5 anchor':>15} {'hit@5 page':>11} {'1st query s':>12} {'typed ms':>9} "
+          f"{'later ms':>9} {'index KB':>9}")
     for name, r in rows.items():
-        print(f"{name:<9} {r['hits'] / r['total']:>12.1%} {r['page_hits'] / r['total']:>11.1%} "
-              f"{r['first_query_s']:>12.2f} {r['later_query_ms']:>9.0f} {r['index_s']:>8.2f} "
-              f"{r['index_bytes'] / 1024:>9.0f} {r['page_bytes'] / 1024:>8.0f}  {'; '.join(r['notes'])}")
+        for city, c in r["cities"].items():
+            print(f"{name:<11} {city or '(all)':<9} {c['hits']:>4}/{c['total']:<3} {c['hits'] / c['total']:>6.1%} "
+                  f"{c['page_hits'] / c['total']:>11.1%} {r['first_query_s']:>12.2f} {r['typed_ms']:>9.0f} {r['later_query_ms']:>9.0f} "
+                  f"{r['index_bytes'] / 1024:>9.0f}")
     if args.show_misses:
         for name, r in rows.items():
-            print(f"\n{name}: missed {len(r['misses'])}")
-            for query, top in r["misses"]:
-                print(f"  {query}: {top}")
+            for city, c in r["cities"].items():
+                print(f"\n{name} {city or '(all)'}: missed {len(c['misses'])}")
+                for query, top in c["misses"]:
+                    print(f"  {query}: {top}")
     return 0
 
 

@@ -13,6 +13,12 @@ from typing import Literal
 DERIVED = {"derived": True}
 """Field metadata: the loader fills the field in; it is not written in YAML."""
 
+DATE = {"format": "date"}
+"""Field metadata: a string holding a real date written ``YYYY-MM-DD`` (JSON Schema format ``date``)."""
+
+MAX_TEXT_LENGTH = 5000
+"""The longest string any field may hold, in characters (the longest real one has about 600)."""
+
 Modality = Literal["must", "must_not", "may", "should", "shall"]
 MODALITY_LABELS: dict[str, str] = {
     "must": "しなければならない",
@@ -262,8 +268,8 @@ class Policy:
     """Municipality name, e.g. 「宮古市」."""
     title: str
     """Document title as printed."""
-    revision: str
-    """Revision of the content, ``YYYY-MM-DD``: bump it with every content change (decks use it)."""
+    revision: str = field(metadata=DATE)
+    """Revision of the content, a real date ``YYYY-MM-DD``: bump it with every content change (decks use it)."""
     source_title: str = ""
     """Where the text comes from (the document's own dating, 規則番号, URL of the PDF)."""
     roles: tuple[LocalRole, ...] = ()
@@ -273,7 +279,13 @@ class Policy:
     tables: tuple[Table, ...] = ()
     """Classification and other tables as structured data."""
     gaps: tuple[SourceGap, ...] = ()
-    """Known defects of the source copy."""
+    """Known defects of the source copy; a clause within a gap need not be found in ``source.txt``."""
+    allow_fewer_obligations: bool = False
+    """Allow this policy fewer obligations (retired ones included) than the last published build
+    (``dist/build-info.json``) had. Validation refuses such a drop otherwise: an obligation deleted
+    from the YAML vanishes from the site but stays unmarked in learners' Anki decks, so the policy's
+    removed duties are kept with ``retired: true``. Set it only when the drop is meant (a file
+    split wrongly, a duplicate removed), and remove it again after publishing."""
     source_lines: tuple[str, ...] = field(default=(), metadata=DERIVED, repr=False)
     """The lines of ``source.txt``; filled in by the loader."""
     chapters: tuple[Chapter, ...] = field(default=(), metadata=DERIVED)
@@ -321,6 +333,42 @@ class Question:
 
 
 @dataclass(frozen=True)
+class SearchTerm:
+    """Everyday words staff type for something the policy words otherwise, so that search finds it
+    (``content/search.yaml`` for every municipality, ``content/<policy>/search.yaml`` for one).
+    Width, hiragana/katakana, small-kana and long-vowel variants need no entry: search folds them."""
+
+    words: tuple[str, ...]
+    """What staff type, e.g. 「スマホ」「スマートフォン」."""
+    means: tuple[str, ...]
+    """The policy's own words for it, e.g. 「モバイル端末」: every search result whose text contains
+    one of them is also found by ``words``."""
+    note: str = ""
+    """Why the entry is there, for other editors (not shown to staff)."""
+    policy: str = field(default="", metadata=DERIVED)
+    """The policy whose ``search.yaml`` it is in; empty for ``content/search.yaml``."""
+    location: Location | None = field(default=None, compare=False, metadata=DERIVED)
+    """Where the record is written; filled in by the loader."""
+
+
+@dataclass(frozen=True)
+class BestBet:
+    """A 「おすすめ」 result: the obligations that answer one of the most common tasks, shown first
+    when the query names the task (in ``search.yaml``, beside ``terms``)."""
+
+    words: tuple[str, ...]
+    """Queries it answers, e.g. 「USBメモリ 持ち出」: it is shown when the query contains every
+    space-separated part of one of them (write a stem such as 持ち出 to cover 持ち出し and 持ち出す)."""
+    obligations: tuple[str, ...]
+    """Ids of the obligations shown first, in this order; each is shown to readers of its own
+    municipality."""
+    policy: str = field(default="", metadata=DERIVED)
+    """The policy whose ``search.yaml`` it is in; empty for ``content/search.yaml``."""
+    location: Location | None = field(default=None, compare=False, metadata=DERIVED)
+    """Where the record is written; filled in by the loader."""
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything loaded and validated: the canonical lists and the policies."""
 
@@ -332,6 +380,10 @@ class Content:
     """The policies present: every ``content/<id>/policy.yaml``, in the order of their folder names."""
     questions: tuple[Question, ...] = ()
     """Authored quiz questions of all policies."""
+    search_terms: tuple[SearchTerm, ...] = ()
+    """Staff's everyday words for search, of every ``search.yaml`` (shared file first)."""
+    best_bets: tuple[BestBet, ...] = ()
+    """Results pinned first for common tasks, of every ``search.yaml``."""
 
     def policy(self, policy_id: str) -> Policy:
         return next(p for p in self.policies if p.id == policy_id)

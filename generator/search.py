@@ -1,12 +1,19 @@
 """Japanese search: a bigram index of the site, written as one static script.
 
 Japanese has no spaces between words, and staff type words that sit inside longer compounds
-(インシデント in 情報セキュリティインシデント), in either width (ICカード / ＩＣカード). So the
-index does not split words at all: every record's text is NFKC-normalised and lower-cased, and
-each pair of adjacent characters (a bigram) points to the records that contain it, as
-PostgreSQL's pg_bigm does. A query is normalised the same way in the browser
-(``docs/assets/search.js``), and a record matches a query word when it holds (most of) the
-word's bigrams, wherever the word boundaries are.
+(インシデント in 情報セキュリティインシデント), in either width (ICカード / ＩＣカード), in
+hiragana (ぱすわーど), with small or long-vowel variants (ウィルス / ウイルス, パスワ−ド). So the
+index does not split words at all: every record's text is folded by :func:`normalize`, and each
+pair of adjacent characters (a bigram) points to the records that contain it, as PostgreSQL's
+pg_bigm does. The browser (``docs/assets/search.js``) folds a query with the same tables, which
+the index carries, and ranks records by how much of the query they hold: no word is required.
+
+Staff's everyday words (スマホ, 社員証, 自宅 …) are not in the policies. The editors' files
+``content/search.yaml`` and ``content/<policy>/search.yaml`` (:class:`~generator.model.SearchTerm`)
+say which policy words they mean; a record containing those gets the everyday words as extra,
+lower-weighted index terms (``also``). A role's holders' titles (課長, 部長) are among the names
+its page answers for. Best bets (:class:`~generator.model.BestBet`) pin the answers of common
+tasks first. Every record carries its municipality, so results can be scoped to the reader's.
 
 Records come from the model and from the Markdown of the static pages, never from the theme's
 HTML, so a theme change cannot empty the index: one record per obligation (on its first actor's
@@ -29,14 +36,29 @@ from dataclasses import dataclass, field
 
 from .anchors import obligation_anchor
 from .layout import Layout
-from .model import MODALITY_LABELS, Content
+from .model import MODALITY_LABELS, BestBet, Content, SearchTerm
 from .renderers.checklists import roles_with_checklists
 from .renderers.pages import source_paragraphs, topics_of
 
+FOLD = {
+    "drop": "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc",
+    "space": "・、。,「」『』【】〔〕<>\"'!?:;/\\|",
+    "small": ["ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ"],
+}
+"""The folding tables, shipped in the index so the browser folds queries exactly as here: dashes
+and long-vowel marks dropped (パスワ−ド, パスワード, Wi-Fi → wifi), punctuation as spaces, small
+kana as large (ウィ → ウイ)."""
+_SMALL = str.maketrans(*FOLD["small"])
+_FOLD = {ord(c): None for c in FOLD["drop"]} | {ord(c): " " for c in FOLD["space"]}
+
+
 def normalize(text: str) -> str:
     """The form both the index and the query are compared in: NFKC (ＣＩＳＯ → CISO, ① → 1,
-    ｶﾀｶﾅ → カタカナ), lower case, runs of white space as one space."""
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    ｶﾀｶﾅ → カタカナ), lower case, hiragana as katakana, then :data:`FOLD`; runs of white space as
+    one space."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    text = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+    return " ".join(text.translate(_SMALL).split())
 
 
 def bigrams(text: str) -> set[str]:
@@ -66,7 +88,13 @@ class Record:
     hidden: list[str] = field(default_factory=list)
     """Searched but not shown (clause numbers, the roles named, topic keywords)."""
     keys: list[str] = field(default_factory=list)
-    """Names the record is the answer for (a role page: the role's name and aliases)."""
+    """Names the record is the answer for (a role page: the role's name, aliases and holders)."""
+    city: str = ""
+    """The policy it belongs to; empty for pages of no one municipality."""
+    obligation: str = ""
+    """The obligation's id, for an obligation's record (best bets point to it)."""
+    everyone: bool = False
+    """Whether it is an obligation of every member of staff (ranked a little higher)."""
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*$")
@@ -111,12 +139,13 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
         def page(title: str) -> str:
             return f"{title}（{town}）"
 
+        first = len(records)
         records.append(Record(url=at(layout.home(pid)), kind="section", page=page(policy.title),
                               title=[policy.title], text=[policy.municipality]))
         for role in policy.roles:
             records.append(Record(url=at(layout.role(pid, role.id)), kind="section", page=page(role.name),
-                                  title=[role.name], text=[role.held_by, role.description],
-                                  hidden=[role.clause], keys=[role.name, *role.aliases]))
+                                  title=[role.name], text=[role.held_by, role.description], hidden=[role.clause],
+                                  keys=[role.name, *role.aliases, *([role.held_by] if role.held_by else [])]))
         for o in policy.live_obligations:
             roles = [policy.role(r) for r in (*o.actors, *o.approver, *o.report_to, *o.applies_to)]
             topic = topics.get(o.topic)
@@ -126,6 +155,7 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
                 page=page(policy.role(o.actors[0]).name), title=[o.summary], text=[o.lead_in, o.text],
                 hidden=[MODALITY_LABELS[o.modality], o.clause, *details, *(r.name for r in roles),
                         *(a for r in roles for a in r.aliases), *((topic.name, *topic.keywords) if topic else ())],
+                obligation=o.id, everyone=any(r.canonical == "all-staff" for r in roles),
             ))
         for topic, _ in topics_of(content, policy):
             records.append(Record(url=at(layout.topic(pid, topic.id)), kind="section", page=page(topic.name),
@@ -134,7 +164,8 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
             anchor = paragraph["anchors"][0] if paragraph["anchors"] else f"L{paragraph['number']}"
             derived = [f"{o.clause} {o.summary}" for o in paragraph["obligations"]]
             records.append(Record(url=at(layout.source(pid), anchor), kind="clause", page=page("原文"),
-                                  text=[paragraph["text"]], hidden=derived))
+                                  text=[paragraph["text"]], hidden=derived,
+                                  keys=sorted({o.clause for o in paragraph["obligations"]})))
         for t in policy.tables:
             records.append(Record(url=at(layout.tables(pid), f"t-{t.id}"), kind="section", page=page("分類表"),
                                   title=[t.title], text=[" ".join(row) for row in t.rows], hidden=[t.clause, t.note]))
@@ -148,6 +179,8 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
         for role in policy.roles:
             records.append(Record(url=at(layout.quiz(pid, role.id)), kind="section", page=page(f"{role.name}のクイズ"),
                                   title=[f"{role.name}のクイズ・試験"], hidden=["クイズ", "試験", "研修"]))
+        for record in records[first:]:
+            record.city = pid
     return records
 
 
@@ -161,36 +194,57 @@ def index_script(content: Content, layout: Layout, static_pages: dict[str, str])
         for record in page_records:
             record.page = title
         records += page_records
-    data = json.dumps(build_index(records), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    cities = {pid: content.policy(pid).municipality for pid in layout.policies}
+    index = build_index(records, content.search_terms, content.best_bets, cities)
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return f"window.hbSearchIndex={data};\n"
 
 
-def build_index(records: list[Record]) -> dict:
+def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets: tuple[BestBet, ...] = (),
+                cities: dict[str, str] | None = None) -> dict:
     """The index shipped to the browser.
 
-    ``pages``: the page titles; ``docs``: one row per record
-    ``[url, kind, page number, title, text, hidden words, key names]``; the browser normalises
-    title, text, hidden words and names into the text the bigrams were taken from.
-    ``grams``: bigram → record numbers, as a gap-encoded base-36 string (the smallest JSON);
-    the browser weighs a bigram by how few records hold it.
+    ``docs``: one row per record ``[url, kind, page number, title, text, hidden words, key names,
+    city, 1 if every member of staff must act]``, key names with the everyday words for them; ``pages``: the page titles; ``cities``:
+    policy id → municipality. ``grams``: bigram → the records whose own text holds it; ``also``:
+    bigram → the records that hold it only through an everyday word (weighted lower), both as
+    gap-encoded base-36 strings (the smallest JSON). ``bets``: ``[[query parts …] …, [record …]]``.
+    ``fold``: :data:`FOLD`.
     """
     docs = []
     pages: dict[str, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
+    extra: dict[str, list[int]] = defaultdict(list)
+    vocabulary = [(t.policy, [normalize(m) for m in t.means], t.words) for t in terms]
     for number, record in enumerate(records):
         title, text, hidden = (" ".join(" ".join(p for p in parts if p).split())
                                for parts in (record.title, record.text, record.hidden))
+        own = normalize(" ".join([title, text, hidden, *record.keys]))
+        applies = [(means, words) for policy, means, words in vocabulary if policy in ("", record.city)]
+        keys = record.keys + sorted({w for means, words in applies
+                                     for key in record.keys if any(m in normalize(key) for m in means) for w in words})
         page = pages.setdefault(record.page, len(pages))
-        docs.append([record.url, record.kind, page, title, text, hidden, record.keys])
-        search = " ".join([title, text, hidden, *record.keys])
-        for gram in sorted(bigrams(search)):
+        docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city, int(record.everyone)])
+        grams = bigrams(own)
+        also = {w for means, words in applies if any(m in own for m in means) for w in words}
+        for gram in sorted(grams):
             postings[gram].append(number)
-    grams = {}
+        for gram in sorted(bigrams(" ".join(also)) - grams):
+            extra[gram].append(number)
+    by_obligation = {r.obligation: n for n, r in enumerate(records) if r.obligation}
+    pinned = [[[normalize(w).split(" ") for w in bet.words], [by_obligation[o] for o in bet.obligations if o in by_obligation]]
+              for bet in bets]
+    return {"version": 2, "pages": list(pages), "docs": docs, "cities": cities or {},
+            "grams": _encoded(postings), "also": _encoded(extra), "bets": [b for b in pinned if b[1]], "fold": FOLD}
+
+
+def _encoded(postings: dict[str, list[int]]) -> dict[str, str]:
+    encoded = {}
     for gram in sorted(postings):
         numbers = postings[gram]
         gaps = [numbers[0]] + [b - a for a, b in zip(numbers, numbers[1:])]
-        grams[gram] = ",".join(_base36(g) for g in gaps)
-    return {"version": 1, "pages": list(pages), "docs": docs, "grams": grams}
+        encoded[gram] = ",".join(_base36(g) for g in gaps)
+    return encoded
 
 
 def _base36(number: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 import zipfile
@@ -11,12 +12,26 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.search import PROBE_PAGE, bigram_query, load_queries, score, site_relative
+from benchmarks.search import (
+    PROBE_PAGE, ROOT, bigram_query, load_queries, run_queries, score, site_relative, typed_ms,
+)
 from generator.search import bigrams, normalize
+
+HELD_OUT = ROOT / "benchmarks" / "search_queries_staff.yaml"
+
 
 @pytest.fixture(scope="module")
 def page(browser, site_url):
-    """One page of the portal, reused by the tests that only type queries."""
+    """The portal's home page (results of every city), reused by the tests that only type queries."""
+    tab = browser.new_page()
+    tab.goto(f"{site_url}/index.html")
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def miyako(browser, site_url):
+    """A page of 宮古市 (results scoped to 宮古市)."""
     tab = browser.new_page()
     tab.goto(f"{site_url}/{PROBE_PAGE}")
     yield tab
@@ -27,32 +42,158 @@ def results(page, query: str, base: str) -> list[str]:
     return [site_relative(url, base) for url in bigram_query(page, query)]
 
 
-def test_normalisation_folds_width_and_case():
-    assert normalize("ＣＩＳＯ　ｶﾀｶﾅ  ICカード") == "ciso カタカナ icカード"
+def test_normalisation_folds_width_kana_and_dashes():
+    assert normalize("ＣＩＳＯ　ｶﾀｶﾅ  ICカード") == "ciso カタカナ icカド"
+    assert normalize("ぱすわーど") == normalize("ﾊﾟｽﾜｰﾄﾞ") == normalize("パスワ−ド") == normalize("パスワード")
+    assert normalize("ウィルス") == normalize("ウイルス") == "ウイルス"
+    assert normalize("Wi-Fi") == normalize("WiFi") == "wifi"
+    assert normalize("ＩＣカード・身分証明書") == "icカド 身分証明書"
     assert bigrams("情報資産") == {"情報", "報資", "資産"}
     assert bigrams("鍵 ＵＳＢ") == {"鍵", "us", "sb"}
 
 
-def test_query_set_top5_hit_rate(page, site_url):
+def test_the_browser_folds_as_the_index_does(page):
+    samples = ["ＣＩＳＯ　ｶﾀｶﾅ", "ぱすわーど", "ﾊﾟｽﾜｰﾄﾞ 使い回し", "パスワ−ド", "ウィルス", "Wi‐Fi", "ＩＣカード・身分証明書",
+               "5.1 (１) ⑦", "「漏えい」"]
+    folded = page.evaluate("s => window.hbSearch.load().then(() => s.map(window.hbSearch.normalize))", samples)
+    assert folded == [normalize(s) for s in samples]
+
+
+def test_spelling_variants_find_the_same_rules(miyako, site_url):
+    for variant, written in [("ウィルス 感染", "ウイルス 感染"), ("ぱすわーど 使い回し", "パスワード 使い回し"),
+                             ("ﾊﾟｽﾜｰﾄﾞ 使い回し", "パスワード 使い回し"), ("パスワ−ド 流出", "パスワード 流出"),
+                             ("ＵＳＢメモリ", "USBメモリ")]:
+        assert results(miyako, variant, site_url)[:5] == results(miyako, written, site_url)[:5], variant
+    assert "miyako/roles/staff.html#miyako--password-report-leak" in results(miyako, "パスワード 漏洩", site_url)[:3]
+
+
+def test_not_every_word_is_required(miyako, site_url):
+    top = results(miyako, "パスワードを電話で聞かれた", site_url)[:5]
+    assert "miyako/roles/staff.html#miyako--password-no-inquiry" in top
+
+
+def test_everyday_words_find_the_policy_words(miyako, site_url):
+    assert "miyako/roles/staff.html#miyako--device-takeout-permission" in results(miyako, "スマホ 持ち出し", site_url)[:5]
+    assert "miyako/roles/staff.html#miyako--ic-card-report-loss" in results(miyako, "社員証 なくした", site_url)[:5]
+
+
+def test_holders_titles_find_their_roles(browser, site_url):
+    tab = browser.new_page()
+    for city, title, roles in [("miyako", "課長", {"security-manager", "system-admin"}),
+                               ("moriyama", "部長", {"security-manager", "deputy-chief-manager", "network-manager"}),
+                               ("nabari", "副市長", {"cio"})]:
+        tab.goto(f"{site_url}/{city}/index.html")
+        top = results(tab, title, site_url)[:3]
+        assert {f"{city}/roles/{r}.html" for r in roles} & set(top), (title, top)
+    tab.close()
+
+
+def test_best_bet_comes_first_and_says_so(miyako, site_url):
+    assert results(miyako, "USBメモリ 持ち出し", site_url)[0] == "miyako/roles/staff.html#miyako--device-takeout-permission"
+    assert miyako.locator(".hb-search__link").first.locator(".hb-search__bet").inner_text() == "おすすめ"
+
+
+def test_results_are_scoped_to_the_city_with_a_switch_to_all(miyako, page, site_url):
+    scoped = results(miyako, "ICカード 共有", site_url)
+    assert scoped and all(url.startswith("miyako/") for url in scoped)
+    assert miyako.locator(".hb-search__status").inner_text().startswith("宮古市の")
+    scope = miyako.locator(".hb-search__scope")
+    assert scope.is_visible() and "宮古市のみ" in scope.inner_text()
+    scope.locator("input").check()
+    miyako.wait_for_function("() => !document.querySelector('.hb-search__status').textContent.startsWith('宮古市')")
+    everywhere = miyako.eval_on_selector_all(".hb-search__link", "els => els.map(a => a.href)")
+    cities = {site_relative(u, site_url).split("/")[0] for u in everywhere}
+    assert {"miyako", "nabari"} <= cities
+    assert miyako.locator(".hb-search__city").first.inner_text() in ("宮古市", "名張市", "守山市")
+    scope.locator("input").uncheck()
+    miyako.wait_for_function("() => document.querySelector('.hb-search__status').textContent.startsWith('宮古市')")
+    portal = results(page, "ICカード 共有", site_url)  # the portal's own pages: every city, no switch
+    assert {u.split("/")[0] for u in portal} >= {"miyako", "nabari"}
+    assert not page.locator(".hb-search__scope").is_visible()
+
+
+def test_panel_closes_on_escape_and_on_a_result_of_the_same_page(browser, site_url):
+    tab = browser.new_page()
+    tab.goto(f"{site_url}/{PROBE_PAGE}")
+    bigram_query(tab, "離席")
+    panel = tab.locator(".hb-search__panel")
+    assert panel.is_visible()
+    tab.keyboard.press("Escape")
+    assert panel.is_hidden()
+    tab.locator("article h1").first.click()
+    tab.locator(".hb-search__input").fill("離席")
+    tab.wait_for_selector(".hb-search__panel:not([hidden])")
+    tab.keyboard.press("ArrowDown")  # to the first result, then Escape: closed, the box has the focus
+    tab.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert tab.evaluate("() => document.activeElement.classList.contains('hb-search__input')")
+    tab.locator("article h1").first.click()
+    tab.locator(".hb-search__input").focus()
+    assert panel.is_visible()  # the last results come back with the focus
+    tab.locator(".hb-search__link").first.click()  # miyako/roles/staff.html#miyako--clear-desk: this page
+    tab.wait_for_function("() => location.hash === '#miyako--clear-desk'")
+    assert panel.is_hidden()
+    target = tab.locator("#miyako--clear-desk")
+    assert target.is_visible()
+    assert "hb-search-target" in target.get_attribute("class")
+    assert tab.locator(".hb-search-target").count() == 1
+    tab.close()
+
+
+def test_target_is_highlighted_on_arrival(browser, site_url):
+    tab = browser.new_page()
+    tab.goto(f"{site_url}/miyako/source.html#c-5-1-1-7")  # an empty anchor: its paragraph is marked
+    marked = tab.locator(".hb-search-target")
+    assert marked.count() == 1
+    assert marked.evaluate("el => el.querySelector('#c-5-1-1-7') !== null")
+    assert marked.is_visible()
+    tab.close()
+
+
+def hit_rates(browser, site_url, queries) -> dict:
+    found, _ = run_queries(browser, site_url, "bigram", queries)
+    cities = sorted({q.get("city", "") for q in queries})
+    return {c: score([q for q in queries if q.get("city", "") == c], found) for c in cities}
+
+
+def test_query_set_top5_hit_rate(browser, site_url):
     queries = load_queries()
-    assert len(queries) >= 40
-    outcome = score(queries, {q["query"]: results(page, q["query"], site_url) for q in queries})
-    for query, top in outcome["misses"]:
-        print(f"missed: {query} → {top}")
-    rate = outcome["hits"] / outcome["total"]
-    print(f"top-5 hit rate: {outcome['hits']}/{outcome['total']} = {rate:.1%}")
-    assert rate >= 0.9
+    assert len(queries) >= 70
+    for city, outcome in hit_rates(browser, site_url, queries).items():
+        for query, top in outcome["misses"]:
+            print(f"missed ({city or 'all'}): {query} → {top}")
+        rate = outcome["hits"] / outcome["total"]
+        print(f"tuning set, {city or 'all cities'}: {outcome['hits']}/{outcome['total']} = {rate:.1%}")
+        assert rate >= 0.85
 
 
-def test_first_query_soon_after_page_load(browser, site_url):
+def test_held_out_staff_queries_per_city(browser, site_url):
+    """The held-out set (never tuned on): the figures are printed; the floor only catches regressions."""
+    queries = load_queries(HELD_OUT)
+    for city, outcome in hit_rates(browser, site_url, queries).items():
+        rate = outcome["hits"] / outcome["total"]
+        assert outcome["total"] >= 60
+        print(f"held-out, {city}: {outcome['hits']}/{outcome['total']} = {rate:.1%} in the top 5")
+        for query, top in outcome["misses"]:
+            print(f"  missed: {query} → {top[:3]}")
+        assert rate >= 0.75
+
+
+def test_first_results_soon_after_typing(browser, site_url):
+    """From the input event of the last key to the results on screen (60 ms of waiting for more
+    keys included), in Chromium: cold (typed the moment the box gets the focus, the index still to
+    load) and as staff type (the index loads when they click into the box)."""
     tab = browser.new_page()
     tab.goto(f"{site_url}/{PROBE_PAGE}", wait_until="load")
-    started = tab.evaluate("() => performance.now()")
-    top = results(tab, "パスワード 流出", site_url)
-    seconds = (tab.evaluate("() => performance.now()") - started) / 1000
+    cold = typed_ms(tab, "パスワード 流出")
+    tab.goto(f"{site_url}/{PROBE_PAGE}", wait_until="load")
+    tab.locator(".hb-search__input").click()
+    tab.wait_for_function("() => !!window.hbSearchIndex")
+    first = typed_ms(tab, "USBメモリ 持ち出し")
+    later = [typed_ms(tab, q) for q in ("パスワードを電話で聞かれた", "ウィルス", "課長", "自宅で仕事")]
     tab.close()
-    print(f"first query answered {seconds:.2f} s after page load")
-    assert top and seconds < 2.0  # measured about 0.5 s; benchmarks/search.py prints the number
+    print(f"results after typing: cold {cold:.0f} ms; first {first:.0f} ms; later {max(later):.0f} ms at most")
+    assert first <= 300 and max(later) <= 300 and cold < 1500
 
 
 def test_full_and_half_width_give_the_same_answers(page, site_url):
@@ -75,12 +216,13 @@ def test_words_inside_compounds_are_found_and_marked(page, site_url):
 def test_a_result_shows_title_page_and_snippet(page, site_url):
     assert results(page, "離席", site_url)[0] == "miyako/roles/staff.html#miyako--clear-desk"
     first = page.locator(".hb-search__link").first
-    assert first.locator(".hb-search__title").inner_text() == "離席時は端末をロックし、媒体や文書は見られない場所に保管する"
+    assert first.locator(".hb-search__title").inner_text().endswith("離席時は端末をロックし、媒体や文書は見られない場所に保管する")
+    assert first.locator(".hb-search__city").inner_text() == "宮古市"
     assert first.locator(".hb-search__page").inner_text() == "義務・職員等（宮古市）"
     assert first.locator(".hb-search__snippet mark").first.inner_text() == "離席"
-    results(page, "該当しないはずの語句ぬぬぬ", site_url)
+    results(page, "ぬぬぬ qqzx", site_url)
     assert page.locator(".hb-search__status").inner_text() == (
-        "「該当しないはずの語句ぬぬぬ」に当てはまる項目は見つかりませんでした。言葉を短くするか、別の言い方で探してください。")
+        "「ぬぬぬ qqzx」に当てはまる項目は見つかりませんでした。別の言い方で探してください。")
 
 
 def test_search_escapes_html(page, site_url):
@@ -93,17 +235,6 @@ def test_search_escapes_html(page, site_url):
     results(page, "<b>パスワード</b>", site_url)
     assert page.locator(".hb-search__panel b").count() == 0
     assert not dialogs
-
-
-def test_index_is_deterministic(built_site):
-    from generator.content import load_content
-    from generator.layout import Layout
-    from generator.search import index_script
-
-    content = load_content(built_site)
-    layout = Layout(tuple(p.id for p in content.policies))
-    assert index_script(content, layout, {}) == index_script(content, layout, {})
-    assert (built_site / "site" / "search" / "index.js").read_text(encoding="utf-8").startswith("window.hbSearchIndex=")
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +276,48 @@ def test_search_works_from_file(browser, built_site):
     assert f"{site}/miyako/roles/staff.html#miyako--password-report-leak" in hrefs[:5]
     assert Path(hrefs[0].removeprefix("file://").split("#")[0]).is_file()
     tab.close()
+
+
+def test_search_vocabulary_problems_are_reported_with_file_and_line(project, capsys):
+    from generator.cli import main
+
+    project({
+        "content/search.yaml": "terms:\n  - words: [スマホ]\n    means: [モバイル端末]\n"
+                               "  - words: [スマホ, 携帯]\n    means: []\nsynonyms: []\n",
+        "content/miyako/search.yaml": "best_bets:\n  - words: [パスワード 流出]\n"
+                                      "    obligations: [miyako.no-such-rule, miyako.password-report-leak]\n",
+    })
+    assert main(["validate"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "content/miyako/search.yaml:2: おすすめの義務「miyako.no-such-rule」はありません。義務の id を書いてください。",
+        "content/search.yaml:4: 「means」に1つ以上書いてください。",
+        "content/search.yaml:4: 言葉「スマホ」は 2 行目の項目にもあります。1か所にまとめてください。",
+        "content/search.yaml:6: 不明な項目「synonyms」があります（使える項目: best_bets, terms）。",
+        "4 件の問題があります。何も書き出していません。",
+    ]
+
+
+def test_everyday_words_reach_the_index(project):
+    from generator.content import load_content
+    from generator.layout import Layout
+    from generator.search import index_script
+
+    root = project({"content/miyako/search.yaml": "terms:\n  - words: [漏洩]\n    means: [流出]\n"
+                                                  "best_bets:\n  - words: [パスワード 漏洩]\n"
+                                                  "    obligations: [miyako.password-report-leak]\n"})
+    content = load_content(root)
+    script = index_script(content, Layout(("miyako",)), {})
+    index = json.loads(script.removeprefix("window.hbSearchIndex=").removesuffix(";\n"))
+    leak = next(n for n, d in enumerate(index["docs"]) if d[0].endswith("#miyako--password-report-leak"))
+    assert leak in _decoded(index["also"]["漏洩"])
+    assert "漏洩" not in index["grams"]  # the page's own words are untouched
+    assert index["bets"] == [[[["パスワド", "漏洩"]], [leak]]]
+    assert index["cities"] == {"miyako": "テスト市"}
+
+
+def _decoded(encoded: str) -> list[int]:
+    numbers, current = [], 0
+    for gap in encoded.split(","):
+        current += int(gap, 36)
+        numbers.append(current)
+    return numbers

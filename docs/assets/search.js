@@ -2,46 +2,34 @@
  * Handbook search (Japanese): the browser half of generator/search.py.
  *
  * The bigram index (search/index.js) is loaded as a classic script the first time the search
- * box is used, so it works over http and from file:// alike. A query is normalised as the index
- * was (NFKC, lower case), split at spaces into words, and each word into bigrams. A record
- * matches a word when it holds most of the word's bigrams (weighted by rarity); results hold
- * every word, best first. Results are built with DOM calls only: no HTML from the index or
- * the query is ever parsed.
+ * box is used, so it works over http and from file:// alike. A query is folded with the index's
+ * own tables (width, case, hiragana/katakana, small kana, long vowels and dashes), split into
+ * terms at spaces and at particles (パスワードを電話で聞かれた → パスワード / 電話 / 聞かれた),
+ * and each term into bigrams. A record matches a term when it holds most of the term's bigrams
+ * (weighted by rarity), in its own text or through an editor's everyday word (weighted lower);
+ * records are ranked by how much of the query they hold, so no term is required. Best bets come
+ * first. Results are scoped to the municipality of the current page, with a switch to all.
+ * Everything is built with DOM calls only: no HTML from the index or the query is ever parsed.
  */
 (function () {
   "use strict";
 
   var LIMIT = 20;            // results shown
-  var MIN_COVERAGE = 0.6;    // share of a word's (weighted) bigrams a record must hold
+  var MIN_COVERAGE = 0.6;    // share of a term's (weighted) bigrams a record must hold
+  var ALSO_WEIGHT = 0.8;     // a bigram held only through an everyday word (search.yaml)
+  var STEM_WEIGHT = 0.8;     // a term matched by its stem only (聞かれた → 聞か)
+  var CORE_WEIGHT = 0.7;     // … or by its core only (聞)
+  var PHRASE_BONUS = 1.5;    // a record holding a whole compound of the query (私用メール)
+  var KEEP = 0.15;           // results scoring below this share of the best are left out
+  var SECOND_PASS = 200;     // records ranked again with the bonuses that need their text
   var KIND_WEIGHT = { obligation: 1.0, section: 0.6, clause: 0.8 };  // the answer first, then pages
+  var EVERYONE_WEIGHT = 1.3; // an obligation of every member of staff: most readers' own rule
   var KIND_LABEL = { obligation: "義務", section: "ページ", clause: "原文" };
+  var PARTICLES = ["を", "で", "が", "に", "は", "の", "へ", "と", "も", "や", "から", "まで", "より", "って"];
+  var HIRAGANA = /^[\u3041-\u309f]+$/;
 
   var root = document.querySelector("[data-hb-search]");
-  if (!root) return;
-  var input = root.querySelector(".hb-search__input");
-  var panel = root.querySelector(".hb-search__panel");
-  var status = root.querySelector(".hb-search__status");
-  var list = root.querySelector(".hb-search__list");
   var loading = null;
-  var timer = null;
-  var selected = -1;
-
-  function normalize(text) {
-    return text.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
-  }
-
-  function bigrams(word) {
-    var chars = Array.from(word);
-    var grams = [];
-    if (chars.length === 1) grams.push(chars[0]);
-    for (var i = 0; i + 1 < chars.length; i++) {
-      var gram = chars[i] + chars[i + 1];
-      if (grams.indexOf(gram) < 0) grams.push(gram);
-    }
-    return grams;
-  }
-
-  // --- the index ---------------------------------------------------------------------------
 
   function load() {
     if (!loading) {
@@ -57,111 +45,301 @@
     return loading;
   }
 
+  // --- folding (the same as generator.search.normalize, with the tables the index carries) -----
+
+  var fold = null;
+
   function prepare(data) {
-    var index = { docs: data.docs, pages: data.pages, grams: data.grams, decoded: new Map(), texts: [] };
+    fold = { drop: new Set(Array.from(data.fold.drop)), space: new Set(Array.from(data.fold.space)), small: new Map() };
+    Array.from(data.fold.small[0]).forEach(function (ch, i) { fold.small.set(ch, Array.from(data.fold.small[1])[i]); });
     var total = 0;
-    for (var i = 0; i < data.docs.length; i++) total += searchText(index, i).length;
-    index.averageLength = total / Math.max(data.docs.length, 1);
-    return index;
+    data.docs.forEach(function (doc) { total += doc[3].length + doc[4].length + doc[5].length; });
+    return { data: data, decoded: { grams: new Map(), also: new Map() }, texts: [],
+             keys: data.docs.map(function (doc) { return doc[6].map(normalize); }),
+             averageLength: total / Math.max(data.docs.length, 1) };
   }
 
-  function searchText(index, number) {
-    var text = index.texts[number];
-    if (text === undefined) {
-      var doc = index.docs[number];
-      text = index.texts[number] = normalize([doc[3], doc[4], doc[5]].concat(doc[6]).join(" "));
+  // NFKC and lower case; then dashes dropped, punctuation as spaces (kana untouched).
+  function widthFold(text) {
+    var out = "";
+    Array.from(text.normalize("NFKC").toLowerCase()).forEach(function (ch) {
+      if (fold.drop.has(ch)) return;
+      out += fold.space.has(ch) ? " " : ch;
+    });
+    return out;
+  }
+
+  function kanaFold(text) {
+    var out = "";
+    Array.from(text).forEach(function (ch) {
+      var code = ch.codePointAt(0);
+      if (code >= 0x3041 && code <= 0x3096) ch = String.fromCodePoint(code + 0x60);
+      out += fold.small.get(ch) || ch;
+    });
+    return out;
+  }
+
+  function normalize(text) {
+    return kanaFold(widthFold(text)).split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function bigrams(word) {
+    var chars = Array.from(word);
+    var grams = [];
+    if (chars.length === 1) grams.push(chars[0]);
+    for (var i = 0; i + 1 < chars.length; i++) {
+      var gram = chars[i] + chars[i + 1];
+      if (grams.indexOf(gram) < 0) grams.push(gram);
     }
-    return text;
+    return grams;
   }
 
-  function postings(index, gram) {
-    var numbers = index.decoded.get(gram);
+  // The terms of a query: words at spaces, cut again at particles between other characters
+  // (パスワードを電話で → パスワード / 電話) and where kanji, katakana and Latin letters meet
+  // (私用メール → 私用 / メール; the whole is kept as a phrase that ranks records holding it
+  // higher). A term ending in hiragana is also tried as its stem and as its core
+  // (開いてしまった → 開い → 開).
+  function terms(query) {
+    var found = { terms: [], phrases: [] };
+    widthFold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
+      var runs = word.match(/[\u3041-\u309f]+|[^\u3041-\u309f]+/g);
+      var pieces = [""];
+      runs.forEach(function (run, i) {
+        var between = i > 0 && i < runs.length - 1 && HIRAGANA.test(run);
+        var particle = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
+        if (!particle) {
+          pieces[pieces.length - 1] += run;
+          return;
+        }
+        var word = run.slice(0, -particle.length);
+        if (word.length > 1 && PARTICLES.indexOf(word[0]) >= 0) word = word.slice(1);  // のみんなで
+        pieces.push(word, "");  // a word and its particle (みんなで): the word stands alone
+      });
+      pieces.filter(Boolean).forEach(function (piece) {
+        var parts = scriptParts(piece);
+        if (parts.length > 1) found.phrases.push(kanaFold(piece));
+        parts.forEach(function (part) {
+          var tail = part.match(/[^\u3041-\u309f]([\u3041-\u309f]+)$/);
+          var core = tail ? part.slice(0, part.length - tail[1].length) : "";
+          var term = {
+            text: kanaFold(part),
+            stem: tail && tail[1].length > 1 ? kanaFold(core + tail[1][0]) : "",
+            core: Array.from(core).length > 1 ? kanaFold(core) : "",
+          };
+          if (!found.terms.some(function (t) { return t.text === term.text; })) found.terms.push(term);
+        });
+      });
+    });
+    return found;
+  }
+
+  function script(ch) {
+    if (/[\u3041-\u309f]/.test(ch)) return "h";
+    if (/[\u30a0-\u30ff]/.test(ch)) return "k";
+    if (/[a-z0-9]/.test(ch)) return "l";
+    if (/[\u3400-\u9fff\u3005]/.test(ch)) return "c";
+    return "o";
+  }
+
+  // A piece cut where two of kanji, katakana and Latin letters meet (同じパスワード → 同じ /
+  // パスワード; hiragana stays with what it follows).
+  function scriptParts(piece) {
+    var parts = [""];
+    var last = "";
+    Array.from(piece).forEach(function (ch) {
+      var kind = script(ch);
+      var letter = kind !== "h" && kind !== "o";
+      if (letter && last && kind !== last) parts.push("");
+      parts[parts.length - 1] += ch;
+      if (letter) last = kind;
+    });
+    return parts.filter(Boolean);
+  }
+
+  // --- the index -----------------------------------------------------------------------------
+
+  function postings(index, table, gram) {
+    var numbers = index.decoded[table].get(gram);
     if (!numbers) {
-      var encoded = index.grams[gram];
+      var encoded = index.data[table][gram];
       numbers = [];
       if (encoded) {
         var current = 0;
         encoded.split(",").forEach(function (gap) { current += parseInt(gap, 36); numbers.push(current); });
       }
-      index.decoded.set(gram, numbers);
+      index.decoded[table].set(gram, numbers);
     }
     return numbers;
   }
 
-  // --- ranking -----------------------------------------------------------------------------
+  // A record's folded text (computed when first needed): ``shown`` (title and text), ``title``.
+  function folded(index, n) {
+    if (index.texts[n] === undefined) {
+      var doc = index.data.docs[n];
+      var title = normalize(doc[3]);
+      index.texts[n] = { shown: title + " " + normalize(doc[4]), title: title };
+    }
+    return index.texts[n];
+  }
 
-  function search(index, query) {
-    var words = normalize(query).split(" ").filter(function (w, i, all) { return w && all.indexOf(w) === i; });
-    var count = index.docs.length;
+  // Records holding enough of one form of a term: number → coverage, and the form's weight. A
+  // form of one character is found through the bigrams that contain it.
+  function match(index, form) {
+    var count = index.data.docs.length;
+    var hits = new Map();
+    var total = 0;
+    var held = new Map();
+    var grams = Array.from(form).length === 1
+      ? [Object.keys(index.data.grams).concat(Object.keys(index.data.also)).filter(function (g) { return g.indexOf(form) >= 0; })]
+      : bigrams(form).map(function (gram) { return [gram]; });
+    grams.forEach(function (group) {
+      var own = new Set();
+      var also = new Set();
+      group.forEach(function (gram) {
+        postings(index, "grams", gram).forEach(function (n) { own.add(n); });
+        postings(index, "also", gram).forEach(function (n) { also.add(n); });
+      });
+      also.forEach(function (n) { if (own.has(n)) also.delete(n); });
+      if (!own.size && !also.size) return;  // in no record: a slip or a word of no policy
+      var weight = Math.log(1 + count / (own.size + also.size));
+      total += weight;
+      own.forEach(function (n) { held.set(n, (held.get(n) || 0) + weight); });
+      also.forEach(function (n) { held.set(n, (held.get(n) || 0) + ALSO_WEIGHT * weight); });
+    });
+    held.forEach(function (weight, n) { if (weight / total >= MIN_COVERAGE) hits.set(n, weight / total); });
+    return { hits: hits, weight: total };
+  }
+
+  // How strongly a record is about a form: 1, more when its name (a key) is the form or holds it,
+  // and, with ``text``, more when its title or shown text holds the form as typed.
+  function bonus(index, n, form, text) {
+    var value = 1;
+    var keys = index.keys[n];
+    if (keys.indexOf(form) >= 0) value += 6;
+    else if (keys.some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) value += 3;
+    if (text) {
+      var own = folded(index, n);
+      if (own.shown.indexOf(form) >= 0) value += 0.5;
+      if (own.title.indexOf(form) >= 0) value += 0.5;
+    }
+    return value;
+  }
+
+  function inScope(index, n, city) {
+    var own = index.data.docs[n][7];
+    return !city || !own || own === city;
+  }
+
+  // Ranked in two passes: every record by coverage (and names), then the best of them again
+  // with the bonuses that need their folded text.
+  function search(index, query, city) {
+    var parsed = terms(query);
     var found = new Map();
-    words.forEach(function (word) {
-      var weights = new Map();
-      var total = 0;
-      if (Array.from(word).length === 1) {
-        total = 1;  // one character: no bigram, look at the texts themselves
-        for (var n = 0; n < count; n++) if (searchText(index, n).indexOf(word) >= 0) weights.set(n, 1);
-      } else {
-        bigrams(word).forEach(function (gram) {
-          var numbers = postings(index, gram);
-          var weight = Math.log(1 + count / Math.max(numbers.length, 1));
-          total += weight;
-          numbers.forEach(function (n) { weights.set(n, (weights.get(n) || 0) + weight); });
+    var allWeight = 0;
+    parsed.terms.forEach(function (term, t) {
+      [term.text, term.stem, term.core].forEach(function (form, k) {
+        if (!form) return;
+        var result = match(index, form);
+        if (!k) allWeight += result.weight;
+        result.hits.forEach(function (coverage, n) {
+          if (!inScope(index, n, city)) return;
+          var entry = found.get(n) || { doc: n, forms: [] };
+          entry.forms.push({ term: t, form: form, base: [1, STEM_WEIGHT, CORE_WEIGHT][k] * result.weight * coverage * coverage,
+                             weight: k ? 0 : result.weight });
+          found.set(n, entry);
         });
-      }
-      weights.forEach(function (weight, n) {
-        var coverage = weight / total;
-        if (coverage < MIN_COVERAGE) return;
-        var doc = index.docs[n];
-        var score = coverage * coverage * total;
-        if (searchText(index, n).indexOf(word) >= 0) score += 0.5 * total;
-        if (normalize(doc[3]).indexOf(word) >= 0) score += 0.5 * total;
-        if (doc[6].some(function (key) { return normalize(key) === word; })) score += 2 * total;
-        var entry = found.get(n) || { doc: n, words: 0, score: 0 };
-        entry.words += 1;
-        entry.score += score;
-        found.set(n, entry);
       });
     });
     var results = Array.from(found.values());
-    results.forEach(function (r) {
-      var length = searchText(index, r.doc).length;
-      r.score *= KIND_WEIGHT[index.docs[r.doc][1]] / (0.75 + 0.25 * length / index.averageLength);
-    });
-    results.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
-    var best = results.length ? results[0].words : 0;
-    return { words: words, items: results.filter(function (r) { return r.words === best && best === words.length; }) };
+    function rank(withText) {
+      results.forEach(function (r) {
+        var best = [];
+        var weight = 0;
+        r.forms.forEach(function (f) {
+          best[f.term] = Math.max(best[f.term] || 0, f.base * bonus(index, r.doc, f.form, withText));
+          weight += f.weight;
+        });
+        var doc = index.data.docs[r.doc];
+        var length = doc[3].length + doc[4].length + doc[5].length;
+        r.score = best.reduce(function (a, b) { return a + (b || 0); }, 0)
+          * (0.25 + 0.75 * Math.min(1, weight / allWeight)) * KIND_WEIGHT[doc[1]] * (doc[8] ? EVERYONE_WEIGHT : 1)
+          / (0.75 + 0.25 * length / index.averageLength);
+        if (withText && parsed.phrases.some(function (p) { return folded(index, r.doc).shown.indexOf(p) >= 0; })) r.score *= PHRASE_BONUS;
+      });
+      results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    }
+    rank(false);
+    results = results.slice(0, SECOND_PASS);
+    rank(true);
+    var top = results.length ? results[0].score : 0;
+    results = results.filter(function (r) { return r.score >= KEEP * top; });
+    var bets = bestBets(index, query, city);
+    results = bets.map(function (n) { return { doc: n, bet: true }; })
+      .concat(results.filter(function (r) { return bets.indexOf(r.doc) < 0; }));
+    return { words: parsed.terms.map(function (t) { return t.core || t.stem || t.text; }), items: results };
   }
 
-  // --- showing results ---------------------------------------------------------------------
+  // Records of the best bets whose words are all in the query (in scope, in the editors' order).
+  function bestBets(index, query, city) {
+    var joined = normalize(query).replace(/ /g, "");
+    var numbers = [];
+    index.data.bets.forEach(function (bet) {
+      var hit = bet[0].some(function (parts) { return parts.every(function (p) { return joined.indexOf(p) >= 0; }); });
+      if (!hit) return;
+      bet[1].forEach(function (n) { if (inScope(index, n, city) && numbers.indexOf(n) < 0) numbers.push(n); });
+    });
+    return numbers;
+  }
 
   function href(url) {
     var base = root.getAttribute("data-hb-base") || ".";
     return base.replace(/\/$/, "") + "/" + url;
   }
 
-  // Marks, in the original text, where the words (or else their bigrams) occur once normalised.
+  // The municipality of the current page: the first folder of its source path when that is a
+  // city of the index, the only city of a one-city site, else none (the portal's own pages).
+  function pageCity(index) {
+    var cities = Object.keys(index.data.cities);
+    var first = (root.getAttribute("data-hb-page") || "").split("/")[0];
+    if (cities.indexOf(first) >= 0) return first;
+    return cities.length === 1 ? cities[0] : "";
+  }
+
+  // --- showing results -----------------------------------------------------------------------
+
+  var input, panel, status, list, scope, scopeBox, scopeLabel;
+  var timer = null;
+  var selected = -1;
+  var quiet = false;
+  var questions = 0;  // queries asked; closing the panel counts as one, so no late answer opens it
+
+  // Marks, in the original text, where the terms (or else their bigrams) occur once folded.
   function marks(text, words) {
     var norm = "";
     var origin = [];
-    for (var i = 0; i < text.length; i++) {
-      var code = text.codePointAt(i);
-      var ch = String.fromCodePoint(code);
-      var n = ch.normalize("NFKC").toLowerCase();
+    var chars = Array.from(text);
+    var offsets = [];
+    var at = 0;
+    chars.forEach(function (ch) { offsets.push(at); at += ch.length; });
+    offsets.push(text.length);
+    chars.forEach(function (ch, i) {
+      var n = kanaFold(widthFold(ch));
       for (var k = 0; k < n.length; k++) origin.push(i);
       norm += n;
-      if (ch.length === 2) i++;
-    }
-    origin.push(text.length);
+    });
+    origin.push(chars.length);
     var marked = new Array(text.length).fill(false);
     function mark(start, length) {
       var from = origin[start];
       var to = Math.max(origin[start + length], from + 1);
-      for (var p = from; p < to && p < text.length; p++) marked[p] = true;
+      for (var c = from; c < to && c < chars.length; c++) {
+        for (var u = offsets[c]; u < offsets[c + 1]; u++) marked[u] = true;
+      }
     }
     words.forEach(function (word) {
       var needles = norm.indexOf(word) >= 0 ? [word] : bigrams(word);
       needles.forEach(function (needle) {
-        for (var at = norm.indexOf(needle); at >= 0; at = norm.indexOf(needle, at + 1)) mark(at, needle.length);
+        for (var p = norm.indexOf(needle); p >= 0; p = norm.indexOf(needle, p + 1)) mark(p, needle.length);
       });
     });
     return marked;
@@ -207,35 +385,51 @@
     return el;
   }
 
-  function render(index, query, result) {
+  function text(value) {
+    return document.createTextNode(value);
+  }
+
+  function render(index, query, result, city) {
     list.textContent = "";
     selected = -1;
     var items = result.items.slice(0, LIMIT);
+    var where = city ? index.data.cities[city] + "の" : "";
     if (!items.length) {
-      status.textContent = "「" + query.trim() + "」に当てはまる項目は見つかりませんでした。言葉を短くするか、別の言い方で探してください。";
+      status.textContent = "「" + query.trim() + "」に当てはまる" + where + "項目は見つかりませんでした。別の言い方で探してください。";
     } else {
-      status.textContent = result.items.length + " 件" + (result.items.length > LIMIT ? "（上位 " + LIMIT + " 件を表示）" : "");
+      status.textContent = where + result.items.length + " 件" + (result.items.length > LIMIT ? "（上位 " + LIMIT + " 件を表示）" : "");
     }
+    var several = !city && Object.keys(index.data.cities).length > 1;
     items.forEach(function (r) {
-      var doc = index.docs[r.doc];
-      var page = index.pages[doc[2]];
+      var doc = index.data.docs[r.doc];
+      var page = index.data.pages[doc[2]];
       var link = element("a", "hb-search__link");
       link.href = href(doc[0]);
-      link.appendChild(element("span", "hb-search__title", highlighted(doc[3] || page, result.words, 0)));
-      link.appendChild(element("span", "hb-search__page", document.createTextNode(
-        KIND_LABEL[doc[1]] + (doc[3] ? "・" + page : ""))));
+      var title = element("span", "hb-search__title");
+      if (r.bet) title.appendChild(element("span", "hb-search__bet", text("おすすめ")));
+      if (several && doc[7]) title.appendChild(element("span", "hb-search__city", text(index.data.cities[doc[7]])));
+      title.appendChild(highlighted(doc[3] || page, result.words, 0));
+      link.appendChild(title);
+      link.appendChild(element("span", "hb-search__page", text(KIND_LABEL[doc[1]] + (doc[3] ? "・" + page : ""))));
       if (doc[4]) link.appendChild(element("span", "hb-search__snippet", highlighted(doc[4], result.words, 140)));
-      var item = element("li", "hb-search__item", link);
-      list.appendChild(item);
+      list.appendChild(element("li", "hb-search__item", link));
     });
     panel.dataset.query = query;  // which query the list answers (read by the tests)
     panel.hidden = false;
   }
 
+  function currentScope(index) {
+    var city = pageCity(index);
+    var several = Object.keys(index.data.cities).length > 1;
+    scope.hidden = !(city && several);
+    if (city) scopeLabel.textContent = "他の団体の結果も表示（いまは" + index.data.cities[city] + "のみ）";
+    return city && several && scopeBox.checked ? "" : city;
+  }
+
   function run() {
     var query = input.value;
-    if (!normalize(query)) {
-      panel.hidden = true;
+    if (!query.trim()) {
+      close();
       return;
     }
     if (!window.hbSearchIndex) {
@@ -243,12 +437,21 @@
       list.textContent = "";
       panel.hidden = false;
     }
+    var asked = ++questions;
     load().then(function (index) {
-      if (input.value === query) render(index, query, search(index, query));
+      if (input.value !== query || asked !== questions) return;  // typed on, or closed meanwhile
+      var city = currentScope(index);
+      render(index, query, search(index, query, city), city);
     }, function () {
       status.textContent = "検索の索引（search/index.js）を読み込めませんでした。";
       panel.hidden = false;
     });
+  }
+
+  function close() {
+    clearTimeout(timer);
+    questions++;
+    panel.hidden = true;
   }
 
   function move(step) {
@@ -258,15 +461,43 @@
     links[selected].focus();
   }
 
-  input.addEventListener("focus", function () { load().catch(function () {}); });
+  // --- arriving at a result: the target is highlighted ---------------------------------------
+
+  function highlightTarget() {
+    document.querySelectorAll(".hb-search-target").forEach(function (el) { el.classList.remove("hb-search-target"); });
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    if (!target.textContent.trim()) target = target.closest(".hb-para, li, p, tr, div") || target;
+    target.classList.add("hb-search-target");
+  }
+
+  window.addEventListener("hashchange", highlightTarget);
+  highlightTarget();
+
+  if (!root) return;
+  input = root.querySelector(".hb-search__input");
+  panel = root.querySelector(".hb-search__panel");
+  status = root.querySelector(".hb-search__status");
+  list = root.querySelector(".hb-search__list");
+  scope = root.querySelector(".hb-search__scope");
+  scopeBox = scope.querySelector("input");
+  scopeLabel = scope.querySelector("span");
+
+  function preload() { load().catch(function () {}); }
+  root.addEventListener("pointerenter", preload);  // a hand on its way to the box
+  input.addEventListener("focus", preload);
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(run, 60);
   });
+  scopeBox.addEventListener("change", run);
+  list.addEventListener("click", function (event) {
+    if (event.target.closest("a")) close();  // the panel must not cover what was chosen
+  });
   root.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { move(1); event.preventDefault(); }
     else if (event.key === "ArrowUp") { move(-1); event.preventDefault(); }
-    else if (event.key === "Escape") { panel.hidden = true; input.focus(); }
     else if (event.key === "Enter" && event.target === input) {
       var first = list.querySelector("a");
       if (first) first.click();
@@ -275,10 +506,40 @@
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-    if (event.key === "/" && !typing) { input.focus(); event.preventDefault(); }
+    if (event.key === "Escape" && !panel.hidden) {
+      close();
+      if (root.contains(target) && target !== input) {
+        quiet = true;  // back to the box without opening the panel again
+        input.focus();
+        quiet = false;
+      }
+      event.preventDefault();
+    } else if (event.key === "/" && !typing) {
+      input.focus();
+      event.preventDefault();
+    }
   });
   document.addEventListener("click", function (event) {
-    if (!root.contains(event.target)) panel.hidden = true;
+    if (!root.contains(event.target)) close();
   });
-  input.addEventListener("focus", function () { if (list.childNodes.length) panel.hidden = false; });
+  input.addEventListener("focus", function () {
+    if (!quiet && input.value.trim() && list.childNodes.length) panel.hidden = false;
+  });
+
+  // For benchmarks/search.py (another engine on the same index and terms) and the tests.
+  window.hbSearch = {
+    load: load,
+    normalize: function (value) { return normalize(value); },
+    terms: function (query) { return terms(query); },
+    bigrams: bigrams,
+    href: href,
+    city: function () { return load().then(currentScope); },
+    search: function (query, city) {
+      return load().then(function (index) {
+        return search(index, query, city).items.map(function (r) {
+          return { url: index.data.docs[r.doc][0], score: r.score, bet: !!r.bet };
+        });
+      });
+    },
+  };
 })();
