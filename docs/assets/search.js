@@ -534,12 +534,5 @@
     bigrams: bigrams,
     href: href,
     city: function () { return load().then(currentScope); },
-    search: function (query, city) {
-      return load().then(function (index) {
-        return search(index, query, city).items.map(function (r) {
-          return { url: index.data.docs[r.doc][0], score: r.score, bet: !!r.bet };
-        });
-      });
-    },
   };
 })();
