@@ -4,16 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test setup serve clean
+.PHONY: build test check golden bench setup serve clean
 
 build: $(STAMP)
 	$(BIN)/handbook build
 
 test: $(STAMP)
+	bash scripts/test-services.sh
 	$(BIN)/python -m pytest -q
 
+# The fast subset while editing: no site builds, no browser (make test runs everything).
+check: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+# Rewrite tests/golden/ from the small fixture project after an intended change; review the diff.
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+
+# Speed, size and exam-integrity figures on this machine (not part of make test).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build.py
+
+# Live preview with the editor's guide; after a save only the pages that changed are rebuilt.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 setup: $(STAMP)
 

@@ -3,12 +3,13 @@ run the site builder → zip → publish.
 
 1. **load** (``content.load_content``): the YAML once, validated; any problem stops the build.
 2. **downloads** (``renderers.render_downloads``): checklists and decks, rendered once and copied
-   into every site that publishes their policy and into ``dist/<policy>/``.
+   into every site that publishes their policy and into ``dist/<policy>/``; for ``dist/`` only,
+   the question banks and SCORM packages (:func:`training_files`).
 3. **stage** (``stage.stage``): per site, the docs tree with every generated page, the search
    index and an MkDocs configuration (the portal in ``site/``; one site per municipality, zipped
    into ``dist/handbook-<policy>.zip``; the editor's guide, ``dist/editors-guide.zip``).
 4. **site builder** (:func:`build_site`): plain ``mkdocs build --strict`` on each staged tree, two
-   at a time on separate cores.
+   at a time on separate cores, each started as soon as its tree is staged.
 5. **publish** (:func:`publish`): everything is built in a temporary folder beside ``site/`` and
    ``dist/``; only when the whole build succeeded are they swapped in, so a failed build leaves
    the previous site untouched.
@@ -34,9 +35,12 @@ from pathlib import Path
 
 from .content import load_content
 from .errors import HandbookError
-from .manifest import build_info
-from .renderers import render_downloads
-from .stage import read_project, stage
+from .manifest import BUILD_INFO, build_info
+from .model import Content
+from .renderers import Output, Settings, render_downloads
+from .stage import SITE, Project, read_project, stage
+from .training.bank import bank_json
+from .training.scorm import scorm_packages
 
 WORKERS = 2
 """Site builds run at once (the machines this runs on have two cores)."""
@@ -51,7 +55,8 @@ class BuildResult:
     files: int
     """Number of files in the site."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds spent in each stage (load, downloads, stage, sites, publish)."""
+    """Seconds spent in each stage: load, downloads, stage (while the first sites are built),
+    sites (building after the last site was staged), publish."""
 
 
 def build(root: Path, progress=None) -> BuildResult:
@@ -64,31 +69,74 @@ def build(root: Path, progress=None) -> BuildResult:
     policies = project.policies or tuple(p.id for p in content.policies)
     say(f"配布物を作っています（規程 {len(policies)} 件）…")
     downloads = render_downloads(content, policies)
+    for_dist = training_files(content, project, policies)
     clock.lap("downloads")
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
     with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
         work = Path(tmp)
-        sites = [("site", project.settings(policies), None)]
-        sites += [(f"site-{pid}", project.settings((pid,)), None) for pid in policies]
-        sites += [("editors-guide", project.settings(()), "")]
-        configs = [stage(project, content, settings, downloads, work / "stage" / name, work / name, guide)
-                   for name, settings, guide in sites]
-        clock.lap("stage")
-        say(f"サイトを生成しています（{len(configs)} 件）…")
-        build_sites(configs)
-        clock.lap("sites")
+        say("サイトを生成しています…")
+        configs = stage_and_build(project, content, policies, downloads, work, clock)
         dist = work / "dist"
         for output in downloads:
             _write(dist / output.path.removeprefix("downloads/"), output.data)
-        for pid in policies:
-            (dist / f"handbook-{pid}.zip").write_bytes(zip_folder(work / f"site-{pid}", pid, newest))
-        (dist / "editors-guide.zip").write_bytes(zip_folder(work / "editors-guide", "editors-guide", newest))
-        (dist / "build-info.json").write_bytes(build_info(content))
-        publish(work / "site", root / "site")
+        for path, data in for_dist:
+            _write(dist / path, data)
+        for name, config in configs.items():
+            if name != PORTAL:
+                (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, name.removeprefix("handbook-"), newest))
+        (dist / BUILD_INFO.name).write_bytes(build_info(content))
+        publish(configs[PORTAL].parent / SITE, root / "site")
         publish(dist, root / "dist")
         clock.lap("publish")
     files = sum(1 for p in (root / "site").rglob("*") if p.is_file())
     return BuildResult(root / "site", root / "dist", files, clock.laps)
+
+
+def training_files(content: Content, project: Project, policies: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """For ``dist/`` only (trainers and LMS administrators, not staff): each policy's question bank
+    of this revision (``<policy>/bank-<revision>.json``, for re-grading records later) and the
+    SCORM 1.2 package of each role's exam (``<policy>/scorm-<role>.zip``)."""
+    banks = [(f"{p}/bank-{content.policy(p).revision}.json", bank_json(content, content.policy(p))) for p in policies]
+    return banks + scorm_packages(content, policies, project.quiz_questions, project.quiz_pass_mark)
+
+
+PORTAL = "site"
+"""The site published in ``site/``: every policy of the project (or the configured ones)."""
+
+
+def sites(project: Project, policies: tuple[str, ...]) -> list[tuple[str, Settings, str | None]]:
+    """The sites of the project: (name, settings, where the editor's guide goes). The portal
+    (``site``), one site per municipality (``handbook-<policy>``), and the editor's guide
+    (``editors-guide``) on its own."""
+    return ([(PORTAL, project.settings(policies), None)]
+            + [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
+            + [("editors-guide", project.settings(()), "")])
+
+
+def stage_sites(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
+                stage_dir: Path) -> dict[str, Path]:
+    """Stage every site into ``stage_dir / name``: name → staged configuration."""
+    return {name: stage(project, content, settings, downloads, stage_dir / name, guide)
+            for name, settings, guide in sites(project, policies)}
+
+
+def stage_and_build(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
+                    stage_dir: Path, clock: _Clock) -> dict[str, Path]:
+    """Stage each site and hand it to the site builder at once (:data:`WORKERS` at a time, each in
+    its own process), so staging the next site overlaps building the last; raise HandbookError with
+    MkDocs' reasons if any site fails."""
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    configs, builds = {}, []
+    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+        for name, settings, guide in sites(project, policies):
+            configs[name] = stage(project, content, settings, downloads, stage_dir / name, guide)
+            builds.append(pool.submit(build_site, configs[name]))
+        clock.lap("stage")
+        problems = [line for done in builds for line in done.result()]
+    clock.lap("sites")
+    if problems:
+        raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in problems])
+    return configs
 
 
 class _Clock:
@@ -118,19 +166,6 @@ def _source_date(day: datetime.date):
 
 def _midnight(day: datetime.date) -> float:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
-
-
-def build_sites(configs: list[Path]) -> None:
-    """Run the site builder on each staged configuration, up to :data:`WORKERS` at once; raise
-    HandbookError with MkDocs' reasons if any fails."""
-    if len(configs) == 1 or WORKERS == 1:
-        problems = [line for config in configs for line in build_site(config)]
-    else:
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(min(WORKERS, len(configs)), mp_context=context) as pool:
-            problems = [line for lines in pool.map(build_site, configs) for line in lines]
-    if problems:
-        raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in problems])
 
 
 def build_site(config_file: Path) -> list[str]:

@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("build", help="サイト（site/）と配布物（dist/）を作る")
 
+    stage = sub.add_parser("stage", help="各サイトの docs と mkdocs.yml を書き出す（プラグインなしの mkdocs build で作れます）")
+    stage.add_argument("--out", type=Path, default=Path(".cache/stage"), help="書き出し先（既定: .cache/stage）")
+
     schema = sub.add_parser("schema", help="YAML 用の JSON Schema（schema/）を書き出す")
     schema.add_argument("--check", action="store_true", help="書き出さずに、最新かどうかだけ調べる")
 
@@ -40,6 +43,27 @@ def main(argv: list[str] | None = None) -> int:
     quiz = sub.add_parser("quiz", help="ブラウザのクイズを扱う")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", required=True, metavar="操作")
     quiz_sub.add_parser("stats", help="問題数を規程・種類・役割ごとに表示する")
+
+    training = sub.add_parser("training", help="研修の名簿・結果を台帳に取り込み、修了状況の報告を作る")
+    training.add_argument("--settings", type=Path, help="研修の設定ファイル（既定: training/settings.toml）")
+    training.add_argument("--policy", help="対象の規程の id（既定: 設定の policy。規程が1つだけなら省略可）")
+    training.add_argument("--db", help="台帳（SQLite のファイル、または postgresql+psycopg://… の URL）。既定は設定の database、"
+                          "それもなければ training/ledger.sqlite")
+    training_sub = training.add_subparsers(dest="training_command", required=True, metavar="操作")
+    roster = training_sub.add_parser("roster", help="職員名簿を扱う")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True, metavar="操作")
+    roster_import = roster_sub.add_parser("import", help="年度の名簿（Excel の CSV または .xlsx）を取り込む")
+    roster_import.add_argument("file", type=Path, help="職員番号・氏名・所属・役割・採用日・雇用区分の列がある名簿")
+    roster_import.add_argument("--year", type=int, required=True, help="年度（例: 2026 は 2026年4月〜2027年3月）")
+    results = training_sub.add_parser("results", help="試験の結果を扱う")
+    results_sub = results.add_subparsers(dest="results_command", required=True, metavar="操作")
+    results_import = results_sub.add_parser("import", help="修了記録・LMS の書き出しを取り込む")
+    results_import.add_argument("inputs", nargs="+", help="ファイル、フォルダ（中の .txt と .csv）、- は貼り付け（標準入力）")
+    report = training_sub.add_parser("report", help="年度の修了状況の報告（HTML・Excel・督促用 CSV）を書き出す")
+    report.add_argument("--year", type=int, required=True, help="年度（例: 2026）")
+    report.add_argument("--out", type=Path, default=Path("reports"), help="書き出し先（既定: reports/。サイトには入れません）")
+    report.add_argument("--date", default="", help="この日の時点の状況にする（既定: 今日。例: 2027-03-31）")
+    training_sub.add_parser("banks", help="今の版の問題集を問題集のフォルダ（既定: training/banks/）に保存する")
 
     clean = sub.add_parser("clean-source", help="PDF から抜き出した原文の改行をつなぎ、ページ番号を除く")
     clean.add_argument("seed", type=Path, help="元のテキストファイル")
@@ -96,8 +120,28 @@ def cmd_coverage(root: Path, args: argparse.Namespace) -> int:
 def cmd_build(root: Path, args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(root)
+    result = build(root, progress=lambda message: print(message, file=sys.stderr))
     print(f"サイトを {result.site} に、配布物を {result.dist} に書き出しました。")
+    return 0
+
+
+def cmd_stage(root: Path, args: argparse.Namespace) -> int:
+    import shutil
+
+    from .build import stage_sites
+    from .content import load_content
+    from .renderers import render_downloads
+    from .stage import read_project
+
+    content = load_content(root)
+    project = read_project(root, content)
+    policies = project.policies or tuple(p.id for p in content.policies)
+    out = (root / args.out).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    configs = stage_sites(project, content, policies, render_downloads(content, policies), out)
+    for name, config in configs.items():
+        print(f"{name}: mkdocs build -f {config}")
     return 0
 
 
@@ -145,6 +189,65 @@ def cmd_quiz(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_training(root: Path, args: argparse.Namespace) -> int:
+    import datetime
+
+    from .errors import display_path
+    from .training.context import open_context
+
+    context = open_context(root, args.settings, args.db, args.policy)
+    policy, engine = context.policy, context.engine
+    if args.training_command == "roster":
+        from .training.roster import import_roster, read_roster
+
+        roster = read_roster(args.file, policy)
+        added = import_roster(engine, roster, policy.id, args.year, display_path(args.file))
+        print(f"{display_path(args.file)}: 文字コード {roster.encoding} として読みました。")
+        print(f"{args.year}年度の名簿として {added} 人を取り込みました。" if added else
+              "この名簿は取り込み済みです。何も変えていません。")
+        return 0
+    if args.training_command == "results":
+        from .training.results import import_results, sources
+
+        stdin = sys.stdin.buffer.read() if "-" in args.inputs else None
+        summary = import_results(engine, policy, context.banks, context.settings, sources(args.inputs, stdin))
+        for note in summary.notes:
+            print(note)
+        for name in summary.skipped_files:
+            print(f"{name}: 取り込み済みのため読み飛ばしました。")
+        print(f"{summary.files} 件の入力から {summary.rows} 件の受験を読み、{summary.added} 件を台帳に加えました。")
+        for attempt, staff in summary.disputed:
+            print(f"要確認: 受験 {attempt} が {len(staff)} 人の職員番号（{'、'.join(staff)}）で提出されています。"
+                  "どの人の修了にも数えません。", file=sys.stderr)
+        return 0
+    if args.training_command == "report":
+        from .training.report import build_report, write_report
+
+        try:
+            as_of = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
+        except ValueError:
+            raise HandbookError(f"--date「{args.date}」は 2027-03-31 の形で指定してください。") from None
+        with engine.connect() as conn:
+            report = build_report(conn, policy, context.settings.rules(args.year), args.year, as_of)
+        if not report.people:
+            raise HandbookError(f"{args.year}年度の名簿がありません。handbook training roster import で取り込んでください。")
+        written = write_report(report, args.out, root)
+        t = report.total
+        print(f"{args.year}年度（{as_of} 時点）: 対象者 {t.people} 人、修了 {t.done} 人（{t.share:.1%}）、期限超過 {t.overdue} 人。")
+        print("報告: " + "、".join(display_path(p) for p in written))
+        return 0
+    from .training.bank import bank_json
+
+    folder = context.settings.banks_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in context.content.policies:
+        path = folder / p.id / f"bank-{p.revision}.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(bank_json(context.content, p))
+        print(f"問題集を {display_path(path)} に保存しました。")
+    return 0
+
+
 def cmd_clean_source(root: Path, args: argparse.Namespace) -> int:
     from .sources import clean_pdf_text
 
@@ -156,8 +259,10 @@ COMMANDS = {
     "validate": cmd_validate,
     "coverage": cmd_coverage,
     "build": cmd_build,
+    "stage": cmd_stage,
     "schema": cmd_schema,
     "clean-source": cmd_clean_source,
     "checklist": cmd_checklist,
     "quiz": cmd_quiz,
+    "training": cmd_training,
 }

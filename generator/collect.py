@@ -23,20 +23,28 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import HandbookError, display_path
+from .errors import HandbookError, Problem, display_path
 from .model import Content, LocalRole, Obligation, Policy
 from .renderers.checklists import (
     BOLD, COLUMNS, HEADING_FILL, ID_COLUMN, POLICY_ID_CELL, ROLE_ID_CELL, SHEET, STATUS_COLUMN, STATUSES,
     LINE_HEIGHT, TABLE_TOP, UNANSWERED, checklist_rows, header_cell, print_a4, workbook_bytes, wrapped_lines,
 )
 from .renderers.templating import environment
-from .sources import fold
+from .sources import excerpt, fold
+from .spreadsheet import put
 
 REPORT_NAME = "checklist-report"
 """Base name of the report files written into the output folder."""
 
 TOP_ITEMS = 30
 """How many of the most often unmet items the HTML report lists (the XLSX lists all)."""
+
+MAX_WORKBOOK_BYTES = 10_000_000
+"""The largest returned workbook read, packed and unpacked (a filled-in checklist has under 100 kB)."""
+
+EXTRA_ROWS = 200
+"""How far below the checklist's last row a returned sheet may hold anything before it is refused
+unread (a cell at row 1,048,576 would otherwise make every row in between be read)."""
 
 
 @dataclass(frozen=True)
@@ -122,27 +130,48 @@ class Rejected(Exception):
         super().__init__("\n".join(messages))
 
 
+MAX_UNITS_BYTES = 1_000_000
+"""The largest unit list read (a city has a few hundred units)."""
+
+MAX_UNIT_NAME = 100
+"""The longest unit name accepted, in characters."""
+
+
 def read_units(path: Path) -> list[str]:
     """The expected units: a text file with one unit per line, or a CSV whose 所属 column (or else
-    first column) names them. UTF-8 (with or without BOM) or Shift_JIS, as Excel saves it."""
+    first column) names them. UTF-8 (with or without BOM) or Shift_JIS, as Excel saves it; anything
+    else, or a line too long to be a unit's name, raises HandbookError naming the line."""
+    name = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError:
-        raise HandbookError(f"{display_path(path)}: 所属一覧のファイルを読めません。") from None
+        raise HandbookError(Problem(name, 0, "所属一覧のファイルを読めません。")) from None
+    if len(raw) > MAX_UNITS_BYTES:
+        raise HandbookError(Problem(name, 0, f"所属一覧が大きすぎます（上限 {MAX_UNITS_BYTES:,} バイト）。"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="replace")
+        try:
+            text = raw.decode("cp932")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise HandbookError(Problem(name, line, "読めない文字があります。所属一覧は UTF-8 か Shift_JIS で保存してください。")) from None
     if path.suffix.lower() == ".csv":
-        rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+        reader = csv.reader(io.StringIO(text))
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
         column = 0
-        if rows and any(cell.strip() == "所属" for cell in rows[0]):
-            column = [cell.strip() for cell in rows[0]].index("所属")
+        if rows and any(cell.strip() == "所属" for cell in rows[0][1]):
+            column = [cell.strip() for cell in rows[0][1]].index("所属")
             rows = rows[1:]
-        names = [row[column].strip() for row in rows if len(row) > column]
+        names = [(line, row[column].strip()) for line, row in rows if len(row) > column]
     else:
-        names = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
-    return list(dict.fromkeys(n for n in names if n))
+        names = [(line, text.strip()) for line, text in enumerate(text.splitlines(), start=1)
+                 if not text.strip().startswith("#")]
+    long = [Problem(name, line, f"所属名が長すぎます（{len(unit):,} 文字。上限は {MAX_UNIT_NAME} 文字）。")
+            for line, unit in names if len(unit) > MAX_UNIT_NAME]
+    if long:
+        raise HandbookError(long)
+    return list(dict.fromkeys(unit for _, unit in names if unit))
 
 
 def returned_files(paths: Iterable[Path]) -> list[Path]:
@@ -161,7 +190,12 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
     """
     name = display_path(path)
     try:
-        wb = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+        data = path.read_bytes()
+        if len(data) > MAX_WORKBOOK_BYTES or sum(
+                i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()) > MAX_WORKBOOK_BYTES:
+            raise Rejected([f"{name}: ファイルが大きすぎます（上限 {MAX_WORKBOOK_BYTES:,} バイト）。"
+                            "ハンドブックのチェックリストに記入したものを提出してください。"])
+        wb = load_workbook(io.BytesIO(data), data_only=True)
     except FileNotFoundError:
         raise Rejected([f"{name}: ファイルがありません。"]) from None
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
@@ -179,20 +213,23 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
     policy_id, role_id = text(POLICY_ID_CELL), text(ROLE_ID_CELL)
     policy = next((p for p in content.policies if p.id == policy_id), None)
     if policy is None:
-        raise Rejected([f"{name}:{POLICY_ID_CELL}: 規程 id「{policy_id}」はありません。"
+        raise Rejected([f"{name}:{POLICY_ID_CELL}: 規程 id「{excerpt(policy_id)}」はありません。"
                         "ハンドブックのチェックリストに記入したものを提出してください。"])
     role = next((r for r in policy.roles if r.id == role_id), None)
     if role is None:
-        raise Rejected([f"{name}:{ROLE_ID_CELL}: 役割 id「{role_id}」は{policy.municipality}の規程にありません。"])
+        raise Rejected([f"{name}:{ROLE_ID_CELL}: 役割 id「{excerpt(role_id)}」は{policy.municipality}の規程にありません。"])
     revision_cell = header_cell("版")
     if text(revision_cell) != policy.revision:
-        raise Rejected([f"{name}:{revision_cell}: 版「{text(revision_cell)}」のチェックリストです。"
+        raise Rejected([f"{name}:{revision_cell}: 版「{excerpt(text(revision_cell))}」のチェックリストです。"
                         f"現在の版「{policy.revision}」のチェックリストをダウンロードし直して記入してください。"])
     titles = tuple(ws.cell(TABLE_TOP, col).value for col in range(1, len(COLUMNS) + 1))
     if titles != COLUMNS:
         raise Rejected([f"{name}:A{TABLE_TOP}: 表の見出しが{TABLE_TOP}行目にありません。行を追加・削除しないでください。"])
 
     expected = [o for _, o, _ in checklist_rows(content, policy, role.id)]
+    if ws.max_row > TABLE_TOP + len(expected) + EXTRA_ROWS:
+        raise Rejected([f"{name}:A{ws.max_row}: 表の下の{ws.max_row}行目に記入か書式があります。"
+                        "表の外には何も書かないでください。"])
     by_id = {o.id: o for o in expected}
     problems: list[str] = []
     rows: list[tuple[int, str, str]] = []  # (row, id, status) of every row that holds anything
@@ -209,9 +246,9 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
         if not oid:
             problems.append(f"{name}:{cell}: id のない行があります。行を追加しないでください。")
         elif oid not in by_id:
-            problems.append(f"{name}:{cell}: id「{oid}」はこのチェックリストにありません。")
+            problems.append(f"{name}:{cell}: id「{excerpt(oid)}」はこのチェックリストにありません。")
         elif oid in seen:
-            problems.append(f"{name}:{cell}: id「{oid}」の行が2つあります。行を追加・複製しないでください。")
+            problems.append(f"{name}:{cell}: id「{excerpt(oid)}」の行が2つあります。行を追加・複製しないでください。")
         seen.add(oid)
     # An id typed over keeps its row: say only that the new id is unknown, not also that the old one is missing.
     overwritten = {expected[k].id for k, (_, oid, _) in enumerate(rows)
@@ -225,7 +262,7 @@ def read_sheet(content: Content, path: Path, units: dict[str, str] | None = None
             problems.append(f"{name}:B{moved[0]}: ここは id「{moved[1].id}」の行のはずです。行を並べ替えないでください。")
     for r, _, status in rows:
         if status and status not in STATUSES:
-            problems.append(f"{name}:G{r}: 状況「{status}」は選べません。{'・'.join(STATUSES)} のどれかを選んでください。")
+            problems.append(f"{name}:G{r}: 状況「{excerpt(status)}」は選べません。{'・'.join(STATUSES)} のどれかを選んでください。")
 
     unit_cell = header_cell("所属")
     unit, unit_from_file = text(unit_cell), False
@@ -322,14 +359,13 @@ def report_xlsx(collection: Collection, date: str = "") -> bytes:
     title = "自己点検 集計" + (f"（{date} 現在）" if date else "")
 
     def table(ws, columns: tuple[str, ...], rows: list[list], widths: dict[str, int]) -> None:
-        ws["A1"] = title
-        ws["A1"].font = BOLD
+        put(ws, 1, 1, title).font = BOLD
         for col, name in enumerate(columns, start=1):
-            ws.cell(3, col, name).font = BOLD
+            put(ws, 3, col, name).font = BOLD
             ws.cell(3, col).fill = HEADING_FILL
         for r, values in enumerate(rows, start=4):
             for col, value in enumerate(values, start=1):
-                ws.cell(r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
+                put(ws, r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
             lines = max(wrapped_lines(str(v), widths.get(get_column_letter(col), DEFAULT_WIDTH))
                         for col, v in enumerate(values, start=1))
             ws.row_dimensions[r].height = LINE_HEIGHT * lines + 4

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems, display_path
+from .manifest import check_published
 from .model import (
     BestBet, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
     Question, Role, SearchTerm, SourceGap, Table, Topic,
 )
 from .questions import check as check_generated, generate
 from .records import RecordBuilder
-from .sources import QuotePlacer, SourceText, squeeze
-from .yamlfile import LocatedDict, LocatedList, load_yaml
+from .sources import QuotePlacer, SourceText, clause_key, excerpt, squeeze
+from .yamlfile import LocatedDict, LocatedList, load_yaml, read_text
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """Canonical and local role, topic and table ids: lower-case ASCII words joined by hyphens."""
@@ -52,10 +53,12 @@ def load_with_sources(root: Path) -> tuple[Content, dict[str, SourceText]]:
     roles = loader.list_file(root / "content" / "roles.yaml", "roles", Role)
     topics = loader.list_file(root / "content" / "topics.yaml", "topics", Topic)
     loader.check_canonical(roles, topics)
+    loader.check_folders()
     policies = [loader.policy(pid, roles, topics) for pid in discover_policies(root)]
     policies = [p for p in policies if p is not None]
     questions = loader.questions([p.policy for p in policies])
     loader.check_unique_ids([p.policy for p in policies], questions)
+    check_published(root, [p.policy for p in policies if p.policy.id not in loader.incomplete], problems)
     terms, bets = loader.search([p.policy for p in policies])
     if not problems:  # generated questions rest on valid obligations
         for p in policies:
@@ -75,6 +78,9 @@ def discover_policies(root: Path) -> list[str]:
 class _Loader:
     def __init__(self, root: Path, problems: Problems):
         self.root, self.problems = root, problems
+        self.incomplete: set[str] = set()
+        """Policies with a problem in their own files: some of their obligations may be missing,
+        so questions citing an obligation not found get no second, misleading message."""
 
     def display(self, path: Path) -> str:
         return display_path(path, self.root)
@@ -86,8 +92,12 @@ class _Loader:
         if not path.is_file():
             self.problems.add(path, 0, "ファイルがありません。")
             return None
+        before = len(self.problems.items)
         data = load_yaml(path, self.problems)
         if data is None:
+            if len(self.problems.items) == before:
+                self.problems.add(path, 0, "ファイルが空です（コメントしかありません）。"
+                                           "内容を消してしまったのなら元に戻し、不要なファイルなら削除してください。")
             return None
         if not isinstance(data, LocatedDict):
             self.problems.add(path, 1, "ファイルの最上位は「項目: 値」の形（マッピング）で書いてください。")
@@ -122,6 +132,22 @@ class _Loader:
                     path, data.line_of(key), f"不明な項目「{key}」があります（使える項目: {', '.join(sorted(allowed))}）。"
                 )
 
+    def check_folders(self) -> None:
+        """No policy at all, a policy folder without ``policy.yaml`` and quizzes without a policy
+        would vanish from the site without a word."""
+        policies = set(discover_policies(self.root))
+        if not policies:
+            self.problems.add(self.root / "content", 0, "規程（content/<規程>/policy.yaml）が1つもありません。"
+                                                        "プロジェクトのフォルダで実行するか、--root で指定してください。")
+        for folder in _folders(self.root / "content"):
+            if folder.name not in policies:
+                self.problems.add(folder / "policy.yaml", 0, f"ファイルがありません。フォルダ content/{folder.name} の内容が"
+                                                             "使われません（規程を外すのならフォルダごと削除してください）。")
+        for folder in _folders(self.root / "quizzes"):
+            if not (self.root / "content" / folder.name).is_dir():
+                self.problems.add(folder, 0, f"規程「{folder.name}」（content/{folder.name}/policy.yaml）がないため、"
+                                             "この問題は使われません。フォルダ名を確かめてください。")
+
     def check_canonical(self, roles: list[Role], topics: list[Topic]) -> None:
         path_r, path_t = self.root / "content" / "roles.yaml", self.root / "content" / "topics.yaml"
         self.check_ids(path_r, roles, "役割")
@@ -147,13 +173,15 @@ class _Loader:
         folder = self.root / "content" / pid
         path = folder / "policy.yaml"
         source_path = folder / "source.txt"
+        before = len(self.problems.items)
         if not source_path.is_file():
             self.problems.add(source_path, 0, "原文ファイル source.txt がありません。")
             return None
-        source = SourceText.read(source_path)
+        text = read_text(source_path, self.problems)
         data = self.read_mapping(path)
-        if data is None:
+        if data is None or text is None:
             return None
+        source = SourceText(source_path, text.splitlines())
         lists = {"roles": LocalRole, "glossary": GlossaryTerm, "tables": Table, "gaps": SourceGap}
         head = _subset(data, [k for k in data if k not in lists])
         policy = self.builder(path).build(Policy, head, data.line)
@@ -162,6 +190,12 @@ class _Loader:
         parts = {key: tuple(self.items(path, data, key, cls, required=key == "roles")) for key, cls in lists.items()}
         chapters = tuple(self.chapter(p, pid) for p in sorted((folder / "obligations").glob("*.yaml")))
         chapters = tuple(c for c in chapters if c is not None)
+        if len(self.problems.items) > before:
+            self.incomplete.add(pid)
+        elif not any(c.obligations for c in chapters):
+            self.incomplete.add(pid)
+            self.problems.add(path, 0, f"義務が1件もありません（content/{pid}/obligations/*.yaml）。"
+                                       "義務のファイルを消してしまっていないか確かめてください。")
         if policy is None:
             return None
         policy = replace(policy, chapters=chapters, source_lines=tuple(source.lines), **parts)
@@ -179,6 +213,9 @@ class _Loader:
             replace(o, policy=pid) for o in self.items(path, data, "obligations", Obligation, required=False)
         ]
         not_obligations = self.items(path, data, "not_obligations", NotObligation, required=False)
+        if not data.get("obligations") and not data.get("not_obligations"):
+            self.problems.add(path, data.line, "この章には義務（obligations）も除外文（not_obligations）もありません。"
+                                               "内容を消してしまったのなら元に戻してください。")
         if chapter is None:
             return None
         return replace(chapter, obligations=tuple(obligations), not_obligations=tuple(not_obligations))
@@ -210,7 +247,7 @@ class _Loader:
                     if not q.cites:
                         self.problems.add(path, line, f"問題「{q.id}」の cites に根拠の義務 id を1つ以上書いてください。")
                     for cited in q.cites:
-                        if cited not in obligation_ids:
+                        if cited not in obligation_ids and policy.id not in self.incomplete:
                             self.problems.add(path, line, f"問題「{q.id}」が引用する義務「{cited}」は{policy.municipality}の内容にありません。")
                     for role in q.roles:
                         if role not in role_ids:
@@ -293,10 +330,13 @@ class _PolicyChecks:
     def run(self) -> Policy:
         self.roles()
         self.glossary_and_tables()
+        for record in (*self.policy.roles, *self.policy.glossary, *self.policy.tables):
+            self.clause(record)
         chapters = []
         for chapter in self.policy.chapters:
             for n in chapter.not_obligations:
                 self.quote(n.location, n.text, "text")
+                self.clause(n)
             chapters.append(replace(chapter, obligations=tuple(self.obligation(o) for o in chapter.obligations)))
         return replace(self.policy, chapters=tuple(chapters))
 
@@ -330,12 +370,24 @@ class _PolicyChecks:
             if gap.after and self.source.find(gap.after) is None:
                 self.problems.add(self.path, _line(gap), f"欠落「{gap.clause}」の after が原文にありません。")
 
+    def clause(self, record: Any) -> None:
+        """The clause must be a number the source prints (or lie in a known gap of the source):
+        pages, checklists, cards and quiz explanations show it and link to it."""
+        if not record.clause or self.source.has_clause(record.clause):
+            return
+        key = clause_key(record.clause)
+        for gap in map(clause_key, (g.clause for g in self.policy.gaps)):
+            if key.startswith(gap) and not key[len(gap):len(gap) + 1].isdigit():
+                return
+        self.add(record.location, f"clause「{record.clause}」は原文（source.txt）の条項番号にありません。"
+                                  "原文に印刷された番号を上の階層から順に書いてください（例: 「5.4 (３) ④」「第36条第1号」）。", "clause")
+
     def quote(self, location: Any, text: str, name: str) -> None:
         if self.source.find(text) is None:
             self.not_verbatim(location, text, name)
 
     def not_verbatim(self, location: Any, text: str, name: str) -> None:
-        self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{_short(text)}」", name)
+        self.add(location, f"{name} が原文（source.txt）にありません。原文を一字一句そのまま引用してください: 「{excerpt(text)}」", name)
 
     def obligation(self, o: Obligation) -> Obligation:
         loc = o.location
@@ -345,6 +397,8 @@ class _PolicyChecks:
             self.not_verbatim(loc, o.text, "text")
         if o.lead_in and lead_span is None and not o.retired:
             self.not_verbatim(loc, o.lead_in, "lead_in")
+        if not o.retired:  # a retired obligation may cite a clause the revised source no longer has
+            self.clause(o)
         if not o.actors:
             self.add(loc, f"義務「{o.id}」の actors が空です。", "actors")
         for field_name in ("actors", "approver", "report_to", "applies_to"):
@@ -374,6 +428,13 @@ class _PolicyChecks:
         return any(squeeze(name) in wording for name in (role.name, role.held_by, *role.aliases) if name)
 
 
+def _folders(parent: Path) -> list[Path]:
+    """The sub-folders of a folder (none when it does not exist), hidden ones left out."""
+    if not parent.is_dir():
+        return []
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 def _line(record: Any) -> int:
     location = getattr(record, "location", None)
     return location.line if location else 0
@@ -384,8 +445,3 @@ def _subset(data: LocatedDict, keys: list[str]) -> LocatedDict:
     head = LocatedDict((k, data[k]) for k in keys)
     head.line, head.key_lines = data.line, {k: data.line_of(k) for k in keys}
     return head
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = squeeze(text)
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -64,8 +64,9 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     for base in (root, Path.cwd()):
         if base is None:
             continue
-        try:
-            return p.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
+        for candidate in (p.absolute(), p.resolve()):  # a symlink is shown where it is written
+            try:
+                return candidate.relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
     return p.as_posix()

@@ -90,6 +90,14 @@ class Layout:
     def quiz_bank(self, policy: str) -> str:
         return f"{self.prefix(policy)}quiz/bank.js"
 
+    def check_page(self) -> str:
+        """The trainer's page that verifies completion records (all policies of the site)."""
+        return "training/check.md"
+
+    def check_banks(self) -> str:
+        """The question banks the check page grades against (current and kept revisions)."""
+        return "training/banks.js"
+
     # --- downloads (the same in every site; also copied to dist/<policy>/) -----------------------
     @staticmethod
     def download(policy: str, name: str) -> str:
@@ -134,7 +142,8 @@ class Layout:
     # --- navigation ----------------------------------------------------------------------------------
     def nav(self, sections: dict[str, list[tuple[str, str]]], titles: dict[str, str], guide: str | None) -> list:
         """MkDocs' ``nav`` in reading order: the portal page, then per policy its home, roles, topics,
-        original text, tables, glossary, checklists and quizzes; then the editor's guide.
+        original text, tables, glossary, checklists and quizzes; then the trainer's check page and
+        the editor's guide.
 
         ``sections`` maps each policy to its pages in reading order as (folder key, path) pairs, where
         the folder key is ``""`` for a page shown at the policy's level or a key of
@@ -156,6 +165,8 @@ class Layout:
                 nav.append({titles[policy]: entries})
             else:
                 nav.extend(entries)
+        if self.policies:
+            nav.append({"研修担当": [self.check_page()]})
         if guide == "":
             nav.extend(GUIDE_PAGES)
         elif guide:
@@ -220,8 +231,8 @@ class PageLinks:
         return f"{self.root}{ASSETS}/{name}"
 
     def built(self, target: str) -> str:
-        """Any other built file for raw HTML (``quiz/bank.js``), relative to the built page."""
-        return self.root + self.layout.url(target)
+        """Any built file for raw HTML (``quiz/bank.js``, a page's URL), relative to the built page."""
+        return posixpath.relpath(self.layout.url(target), posixpath.dirname(self.layout.url(self.page)) or ".")
 
 
 def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:

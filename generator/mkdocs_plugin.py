@@ -60,8 +60,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             policies = project.policies or tuple(p.id for p in content.policies)
             downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
-                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), root / "site",
-                               guide=GUIDE)
+                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), guide=GUIDE)
                 staged_config = yaml.safe_load(staged.read_text(encoding="utf-8"))
                 target = root / SERVE_DIR
                 sync(Path(tmp) / "docs", target)
@@ -70,7 +69,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.docs_dir = str(target)
         for key in ("nav", "site_name", "use_directory_urls"):
             config[key] = staged_config[key]
-        config.extra["brand"] = staged_config["extra"]["brand"]
+        for key in ("brand", "search_index"):
+            config.extra[key] = staged_config["extra"][key]
         return config
 
     def _downloads(self, root: Path, content, pid: str) -> list[Output]:

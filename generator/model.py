@@ -13,6 +13,12 @@ from typing import Literal
 DERIVED = {"derived": True}
 """Field metadata: the loader fills the field in; it is not written in YAML."""
 
+DATE = {"format": "date"}
+"""Field metadata: a string holding a real date written ``YYYY-MM-DD`` (JSON Schema format ``date``)."""
+
+MAX_TEXT_LENGTH = 5000
+"""The longest string any field may hold, in characters (the longest real one has about 600)."""
+
 Modality = Literal["must", "must_not", "may", "should", "shall"]
 MODALITY_LABELS: dict[str, str] = {
     "must": "しなければならない",
@@ -262,8 +268,8 @@ class Policy:
     """Municipality name, e.g. 「宮古市」."""
     title: str
     """Document title as printed."""
-    revision: str
-    """Revision of the content, ``YYYY-MM-DD``: bump it with every content change (decks use it)."""
+    revision: str = field(metadata=DATE)
+    """Revision of the content, a real date ``YYYY-MM-DD``: bump it with every content change (decks use it)."""
     source_title: str = ""
     """Where the text comes from (the document's own dating, 規則番号, URL of the PDF)."""
     roles: tuple[LocalRole, ...] = ()
@@ -273,7 +279,13 @@ class Policy:
     tables: tuple[Table, ...] = ()
     """Classification and other tables as structured data."""
     gaps: tuple[SourceGap, ...] = ()
-    """Known defects of the source copy."""
+    """Known defects of the source copy; a clause within a gap need not be found in ``source.txt``."""
+    allow_fewer_obligations: bool = False
+    """Allow this policy fewer obligations (retired ones included) than the last published build
+    (``dist/build-info.json``) had. Validation refuses such a drop otherwise: an obligation deleted
+    from the YAML vanishes from the site but stays unmarked in learners' Anki decks, so the policy's
+    removed duties are kept with ``retired: true``. Set it only when the drop is meant (a file
+    split wrongly, a duplicate removed), and remove it again after publishing."""
     source_lines: tuple[str, ...] = field(default=(), metadata=DERIVED, repr=False)
     """The lines of ``source.txt``; filled in by the loader."""
     chapters: tuple[Chapter, ...] = field(default=(), metadata=DERIVED)

@@ -9,23 +9,43 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import re
 import types
 import typing
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from .errors import Problems
-from .model import Location
+from .model import MAX_TEXT_LENGTH, Location
 from .yamlfile import LocatedDict, LocatedList
 
 
-def yaml_fields(cls: type) -> list[dataclasses.Field]:
+@cache
+def yaml_fields(cls: type) -> tuple[dataclasses.Field, ...]:
     """The fields of a model class that are written in YAML (not filled in by the loader)."""
-    return [f for f in dataclasses.fields(cls) if not f.metadata.get("derived")]
+    return tuple(f for f in dataclasses.fields(cls) if not f.metadata.get("derived"))
 
 
+@cache
 def field_types(cls: type) -> dict[str, Any]:
+    """The resolved type hints of a model class (resolved once: the loader asks for every record)."""
     return typing.get_type_hints(cls)
+
+
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+"""A date as fields with the ``DATE`` metadata write it (the JSON Schema states the same pattern)."""
+
+
+def is_date(value: str) -> bool:
+    """Whether the string is a real date written ``YYYY-MM-DD``."""
+    if not ISO_DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def is_required(f: dataclasses.Field) -> bool:
@@ -58,8 +78,11 @@ class RecordBuilder:
                 if is_required(f):
                     self.problems.add(self.path, data.line, f"必須の項目「{f.name}」がありません。")
                 continue
-            value = self.convert(hints[f.name], data[f.name], data.line_of(f.name), f.name)
-            if value is not _INVALID:
+            line = data.line_of(f.name)
+            value = self.convert(hints[f.name], data[f.name], line, f.name)
+            if value is not _INVALID and f.metadata.get("format") == "date" and not is_date(value):
+                self.problems.add(self.path, line, f"「{f.name}」は実在する日付を YYYY-MM-DD の形で書いてください（「{value}」は日付ではありません）。")
+            elif value is not _INVALID:
                 values[f.name] = value
         if len(self.problems.items) > before:
             return None
@@ -82,8 +105,6 @@ class RecordBuilder:
             return value
         if origin is tuple:
             item_hint = args[0]
-            if isinstance(value, str) and item_hint is str:
-                value = [value]
             if not isinstance(value, list):
                 self.problems.add(self.path, line, f"「{name}」はリスト（- で始まる行）で書いてください。")
                 return _INVALID
@@ -101,10 +122,11 @@ class RecordBuilder:
         if hint is str:
             if isinstance(value, datetime.date):
                 return value.isoformat()
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return str(value)
             if not isinstance(value, str):
-                self.problems.add(self.path, line, f"「{name}」は文字列で書いてください。")
+                self.problems.add(self.path, line, f"「{name}」は文字列で書いてください（数字だけの値は引用符で囲みます）。")
+                return _INVALID
+            if len(value) > MAX_TEXT_LENGTH:
+                self.problems.add(self.path, line, f"「{name}」が長すぎます（{len(value):,} 文字。上限は {MAX_TEXT_LENGTH:,} 文字）。")
                 return _INVALID
             return value.strip()
         if hint is bool:

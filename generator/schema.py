@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from . import model
-from .records import field_types, is_required, yaml_fields
+from .records import ISO_DATE, field_types, is_required, yaml_fields
 
 
 @cache
@@ -48,7 +48,7 @@ def type_schema(hint: Any) -> dict:
         return {"type": "array", "items": type_schema(args[0])}
     if dataclasses.is_dataclass(hint):
         return record_schema(hint)
-    return {str: {"type": "string"}, int: {"type": "integer"}, bool: {"type": "boolean"}}[hint]
+    return {str: {"type": "string", "maxLength": model.MAX_TEXT_LENGTH}, int: {"type": "integer"}, bool: {"type": "boolean"}}[hint]
 
 
 def record_schema(cls: type) -> dict:
@@ -56,6 +56,8 @@ def record_schema(cls: type) -> dict:
     properties = {}
     for f in yaml_fields(cls):
         prop = type_schema(hints[f.name])
+        if f.metadata.get("format") == "date":
+            prop.update(format="date", pattern=ISO_DATE.pattern)
         if f.name in docs:
             prop["description"] = docs[f.name]
         properties[f.name] = prop
@@ -97,6 +99,9 @@ def schemas() -> dict[str, dict]:
     policy["required"] = policy.get("required", []) + ["roles"]
     chapter = record_schema(model.Chapter)
     chapter["properties"].update(obligations=listed(model.Obligation), not_obligations=listed(model.NotObligation))
+    chapter["anyOf"] = [  # a chapter without either is content deleted by mistake (content.py refuses it)
+        {"required": [key], "properties": {key: {"minItems": 1}}} for key in ("obligations", "not_obligations")
+    ]
     chapter["$schema"] = policy["$schema"]
     chapter["title"] = "content/<policy>/obligations/*.yaml"
     return {

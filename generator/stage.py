@@ -7,7 +7,8 @@ plugin: ``mkdocs build -f <stage>/mkdocs.yml``. It holds
   page (Markdown with front matter), the page data (quiz bank), the downloads, and the search
   index (``search/index.js``);
 - ``mkdocs.yml``: the project's settings (theme, extensions, extra) with the navigation as data,
-  the site's URL style and the checked brand; without the ``handbook`` plugin.
+  the site's URL style and the checked brand; without the ``handbook`` plugin. The site is built
+  into ``site/`` beside it.
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from .layout import GUIDE, SEARCH_INDEX, policy_pages
 from .model import Content
 from .renderers import Output, Settings, render_pages
 from .search import index_script
+from .training.settings import load_settings
 from .views import by_topic
 
 PLUGIN = "handbook"
 """The name of the MkDocs plugin (``mkdocs serve``), dropped from staged configurations."""
+
+SITE = "site"
+"""Where a staged site is built, inside its stage folder (successors such as Zensical require it)."""
 
 GUIDE_PLUGINS = ("mkdocstrings",)
 """Plugins only the editor's guide uses (its schema reference), left out of the staff's sites."""
@@ -48,13 +53,15 @@ class Project:
     """``quiz_questions``: questions drawn for one exam."""
     quiz_pass_mark: int
     """``quiz_pass_mark``: percentage of right answers needed to pass."""
+    kept_banks: tuple[bytes, ...] = ()
+    """The question banks of earlier revisions in the training settings' banks folder."""
 
     @property
     def docs(self) -> Path:
         return self.root / self.config.get("docs_dir", "docs")
 
     def settings(self, policies: tuple[str, ...]) -> Settings:
-        return Settings(policies, self.quiz_questions, self.quiz_pass_mark)
+        return Settings(policies, self.quiz_questions, self.quiz_pass_mark, self.kept_banks)
 
 
 def read_project(root: Path, content: Content) -> Project:
@@ -87,11 +94,13 @@ def read_project(root: Path, content: Content) -> Project:
         problems.append("mkdocs.yml の quiz_questions は1以上、quiz_pass_mark は0〜100 の整数にしてください。")
     if problems:
         raise HandbookError(problems)
-    return Project(root, config, tuple(policies), questions, mark)
+    folder = load_settings(root).banks_folder
+    kept = tuple(p.read_bytes() for p in sorted(folder.rglob("bank-*.json"))) if folder.is_dir() else ()
+    return Project(root, config, tuple(policies), questions, mark, kept)
 
 
 def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,
-          site_dir: Path, guide: str | None = None) -> Path:
+          guide: str | None = None) -> Path:
     """Write the docs tree and configuration of one site into ``target``; return the config file.
 
     ``guide`` is where the editor's guide goes: None for the staff's sites (the portal and each
@@ -110,13 +119,13 @@ def stage(project: Project, content: Content, settings: Settings, downloads: lis
     static = {path: text for path, text in static.items() if path not in generated}
     write(docs / SEARCH_INDEX, index_script(content, settings.layout, static))
     path = target / "mkdocs.yml"
-    config = site_config(project, content, settings, generated, target, site_dir, guide)
+    config = site_config(project, content, settings, generated, target, guide)
     write(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return path
 
 
 def site_config(project: Project, content: Content, settings: Settings, pages: set[str], target: Path,
-                site_dir: Path, guide: str | None) -> dict:
+                guide: str | None) -> dict:
     """The MkDocs configuration of one staged site."""
     layout = settings.layout
     config = dict(project.config)
@@ -141,8 +150,9 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
         sections[pid] = policy_pages(layout, policy, topics, pages)
     titles = {p.id: p.municipality for p in content.policies}
     config.update(
-        site_name=name, docs_dir="docs", site_dir=os.path.relpath(site_dir, target), theme=theme,
-        use_directory_urls=layout.directory_urls, extra={**(config.get("extra") or {}), "brand": brand},
+        site_name=name, docs_dir="docs", site_dir=SITE, theme=theme,
+        use_directory_urls=layout.directory_urls,
+        extra={**(config.get("extra") or {}), "brand": brand, "search_index": SEARCH_INDEX},
         nav=layout.nav(sections, titles, guide),
     )
     return config

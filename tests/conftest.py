@@ -160,3 +160,19 @@ def site_url(built_site):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+# --- markers: `make check` runs what is neither slow nor in the browser -------------------------
+
+def pytest_collection_modifyitems(items):
+    """``browser``: drives chromium; ``slow``: builds a site (the real one or a small one)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"browser", "site_url"}:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & {"built_site", "site_url"}:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ (make golden)")

@@ -53,7 +53,7 @@ def test_page_lists_every_obligation_of_the_role_grouped_by_topic(built_site, co
     for label in ("所属", "点検者", "点検日", "規程", "役割"):
         assert f'<th scope="row">{label}</th>' in page
     assert f"<td colspan=\"3\">宮古市 宮古市情報セキュリティ対策基準（{policy.revision} 版）</td>" in page
-    assert '<td class="hb-cl-no">1</td>' in page and f"項目数</th><td>{len(ids)}</td>" in page
+    assert '<td class="hb-cl-no">1</td>' in page and re.search(rf"項目数</th>\s*<td>{len(ids)}</td>", page)
 
 
 def test_page_links_resolve_in_the_portal_and_in_a_single_policy_site(built_site):

@@ -16,7 +16,6 @@ PAGE_TYPES = {
     "tables": "miyako/tables.html",
     "checklist": "miyako/checklists/*.html",
     "quiz": "miyako/quiz/*.html",
-    "guide": "guide/*.html",
 }
 """One page of each type, by glob over the built site (types not built yet are skipped)."""
 

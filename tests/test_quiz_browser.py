@@ -9,6 +9,7 @@ from generator.build import build
 from generator.completion import parse_record
 from generator.content import load_content
 from generator.questions import bank, pool
+from generator.training.bank import Banks, regrade
 
 from .conftest import ROOT
 
@@ -106,20 +107,33 @@ def test_exam_pass_gives_a_record_that_the_python_verifier_accepts(page, site_ur
     assert page.locator(".hb-quiz-staff-error").inner_text() == "職員番号は半角英数字3〜16桁で入力してください。"
     staff.fill("ａ１２３４５")  # full-width input is converted
     staff.press("Enter")
+    assert page.locator(".hb-quiz-staff-error").inner_text() == "氏名を入力してください。"
+    page.locator("#hb-quiz-name").fill("宮古 花子")
+    page.locator("#hb-quiz-unit").fill('総務課,"情報"係')
+    page.locator("#hb-quiz-unit").press("Enter")
     line = page.locator("input.hb-quiz-record").input_value()
     today = page.evaluate("() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); }")
     record = parse_record(line)
-    revision = load_content(ROOT).policy("miyako").revision
-    assert (record.staff_number, record.policy, record.revision, record.role, record.role_name) == (
-        "A12345", "miyako", revision, "staff", "職員等")
-    assert (record.correct, record.total, record.date.isoformat()) == (20, 20, today)
+    content = load_content(ROOT)
+    revision = content.policy("miyako").revision
+    assert (record.staff_number, record.name, record.unit, record.policy, record.revision, record.role) == (
+        "A12345", "宮古 花子", '総務課,"情報"係', "miyako", revision, "staff")
+    assert (record.correct, record.total, record.day.isoformat()) == (20, 20, today)
+    assert [qid for qid, _ in record.answers] == ids and record.started <= record.finished
+    assert regrade(record, Banks.load(content, None), 20) == 20
 
     with page.expect_download() as info:
         page.locator(".hb-quiz-download").click()
     download = info.value
-    assert download.suggested_filename == f"completion-miyako-staff-A12345-{today}.csv"
+    assert download.suggested_filename == f"completion-miyako-staff-A12345-{today}.txt"
     data = open(download.path(), "rb").read()
-    assert data == ("\ufeff" + line + "\r\n").encode("utf-8")
+    assert data == (line + "\r\n").encode("utf-8")  # no BOM: files join cleanly
+
+    # a second staff number typed into the same form gives the same attempt id: flagged on import
+    staff.fill("B99999")
+    staff.press("Enter")
+    other = parse_record(page.locator("input.hb-quiz-record").input_value())
+    assert other.attempt == record.attempt and other.staff_number == "B99999"
 
 
 def test_exam_fail_explains_every_wrong_answer_and_retake_draws_anew(page, site_url):
@@ -160,6 +174,7 @@ questions:
 """
 
 
+@pytest.mark.slow
 def test_question_text_is_shown_as_text_from_a_file_share(project, browser):
     root = project({"quizzes/miyako/01.yaml": ESCAPE_QUIZ})
     build(root)

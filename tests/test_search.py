@@ -237,17 +237,6 @@ def test_search_escapes_html(page, site_url):
     assert not dialogs
 
 
-def test_index_is_deterministic(built_site):
-    from generator.content import load_content
-    from generator.layout import Layout
-    from generator.search import index_script
-
-    content = load_content(built_site)
-    layout = Layout(tuple(p.id for p in content.policies))
-    assert index_script(content, layout, {}) == index_script(content, layout, {})
-    assert (built_site / "site" / "search" / "index.js").read_text(encoding="utf-8").startswith("window.hbSearchIndex=")
-
-
 @pytest.fixture(scope="module")
 def single_policy_under_subpath(built_site, tmp_path_factory):
     """dist/handbook-miyako.zip unpacked under /intranet/ of a web server."""

@@ -9,15 +9,20 @@
  * after INTERVALS[box] days; a wrong answer puts it back in box 0, due again today. At most
  * NEW_PER_DAY questions never seen before are introduced per day.
  *
- * Completion record: see docs/guide/completion-record.md and generator/completion.py.
+ * Exam record: one line binding the attempt (random id, staff number, name, unit, exam, revision,
+ * times, every question asked with the answer given, the score); see
+ * docs/guide/completion-record.md and generator/completion.py. The trainer re-grades it against
+ * the revision's bank; nothing here can stop a person who has the bank from writing one.
  */
 (function () {
   "use strict";
 
   var INTERVALS = [0, 1, 3, 7, 14, 30, 90];
   var NEW_PER_DAY = 20;
-  var RECORD_FORMAT = "HBQ1";
+  var RECORD_FORMAT = "HBQ2";
   var STAFF_NUMBER = /^[0-9A-Z]{3,16}$/;
+  var MAX_TEXT = 100;
+  var CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
 
   var root = document.getElementById("hb-quiz");
   if (!root || root.getAttribute("data-ready")) return;
@@ -63,6 +68,12 @@
   }
 
   function today() { return localDate(new Date()); }
+
+  function localTimestamp(d) { // 2027-04-15T10:02:03+09:00
+    var offset = -d.getTimezoneOffset(), abs = Math.abs(offset);
+    return localDate(d) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) +
+      (offset < 0 ? "-" : "+") + pad(Math.floor(abs / 60)) + ":" + pad(abs % 60);
+  }
 
   function hash(text) { // FNV-1a: a stable order for new questions
     var h = 0x811c9dc5;
@@ -235,6 +246,7 @@
   function startExam() {
     clear(exam);
     var items = draw();
+    var started = new Date();
     exam.appendChild(el("p", {}, items.length + " 問です。すべて答えてから「採点する」を押してください（" +
       passMark + "% 以上で合格）。"));
     var form = el("form", { "class": "hb-quiz-form", novalidate: "" });
@@ -254,23 +266,24 @@
     form.appendChild(el("button", { type: "submit", "class": "hb-quiz-submit md-button md-button--primary" }, "採点する"));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      grade(form, items);
+      grade(form, items, started);
     });
     exam.appendChild(form);
     var first = form.querySelector("input");
     if (first) first.focus({ preventScroll: true });
   }
 
-  function grade(form, items) {
+  function grade(form, items, started) {
     if (form.getAttribute("data-graded")) return;
     form.setAttribute("data-graded", "1");
-    var correct = 0;
+    var correct = 0, given = [];
     items.forEach(function (q, n) {
       var set = form.querySelectorAll("fieldset")[n];
       var picked = form.querySelector('input[name="q' + n + '"]:checked');
       var chosen = picked ? parseInt(picked.value, 10) : -1;
       var right = chosen === q.answer;
       if (right) correct++;
+      given.push(q.id + "=" + (chosen < 0 ? "-" : String(chosen)));
       set.classList.add(right ? "hb-quiz-ok" : "hb-quiz-ng");
       set.setAttribute("data-result", right ? "right" : "wrong");
       Array.prototype.forEach.call(set.querySelectorAll("input"), function (input) { input.disabled = true; });
@@ -291,7 +304,8 @@
       el("p", { "class": "hb-quiz-score" }, items.length + " 問中 " + correct + " 問正解（" + percent + "%）。" +
         (passed ? "合格です。" : "不合格です。") + "合格ラインは " + passMark + "% です。"),
     ]);
-    if (passed) result.appendChild(recordForm(correct, items.length));
+    if (passed) result.appendChild(recordForm({ correct: correct, total: items.length, answers: given.join(" "),
+      started: localTimestamp(started), finished: localTimestamp(new Date()) }));
     else result.appendChild(el("p", {}, "間違えた問題の解説と条文を読んでから、もう一度受けてください。"));
     var retake = el("button", { type: "button", "class": "hb-quiz-retake md-button" }, "もう一度受ける（新しく出題）");
     retake.addEventListener("click", startExam);
@@ -303,65 +317,69 @@
 
   // --- completion record ---------------------------------------------------------------------
 
-  var CRC_TABLE = (function () {
-    var table = [];
-    for (var n = 0; n < 256; n++) {
-      var c = n;
-      for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table.push(c >>> 0);
-    }
-    return table;
-  })();
-
-  function crc32(text) {
-    var bytes = new TextEncoder().encode(text);
-    var crc = 0xffffffff;
-    for (var i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-    var hex = ((crc ^ 0xffffffff) >>> 0).toString(16).toUpperCase();
-    return ("00000000" + hex).slice(-8);
+  function attemptId() { // 128 random bits: two people cannot honestly share an attempt
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
   }
 
   function quote(field) {
     return /[,"\r\n]/.test(field) ? '"' + field.replace(/"/g, '""') + '"' : field;
   }
 
-  function recordLine(staff, correct, total, day) {
-    var body = [RECORD_FORMAT, staff, data.policy, data.revision, cfg.role, cfg.roleName,
-      String(correct), String(total), day].map(quote).join(",");
-    return body + "," + crc32(body);
+  function recordLine(attempt, person, exam) {
+    return [RECORD_FORMAT, attempt, person.staff, person.name, person.unit, data.policy, data.revision, cfg.role,
+      exam.started, exam.finished, exam.answers, String(exam.correct), String(exam.total)].map(quote).join(",");
   }
 
-  function recordForm(correct, total) {
+  function textInput(id, label, attrs) {
+    var input = el("input", Object.assign({ type: "text", id: id, autocomplete: "off" }, attrs));
+    return { input: input, row: el("p", {}, [el("label", { "for": id }, label), " ", input]) };
+  }
+
+  function recordForm(exam) {
+    var attempt = attemptId();
     var box = el("div", { "class": "hb-quiz-record-form" });
-    var input = el("input", { type: "text", id: "hb-quiz-staff", autocomplete: "off", inputmode: "latin",
-      maxlength: "32", "aria-describedby": "hb-quiz-staff-help" });
+    var staffField = textInput("hb-quiz-staff", "職員番号", { inputmode: "latin", maxlength: "32",
+      "aria-describedby": "hb-quiz-staff-help" });
+    var nameField = textInput("hb-quiz-name", "氏名", { maxlength: String(MAX_TEXT) });
+    var unitField = textInput("hb-quiz-unit", "所属", { maxlength: String(MAX_TEXT) });
+    var input = staffField.input;
     var make = el("button", { type: "button", "class": "hb-quiz-make md-button md-button--primary" }, "修了記録を作る");
     var message = el("p", { "class": "hb-quiz-staff-error", role: "alert" });
     var out = el("div", { "class": "hb-quiz-record-out" });
-    box.appendChild(el("p", {}, [el("label", { "for": "hb-quiz-staff" }, "職員番号"), " ", input, " ", make]));
+    [staffField, nameField, unitField].forEach(function (f) { box.appendChild(f.row); });
+    box.appendChild(el("p", {}, make));
     box.appendChild(el("p", { id: "hb-quiz-staff-help", "class": "hb-quiz-help" },
-      "半角英数字3〜16桁（全角で入力しても半角に直します）。記録はこの画面で作るだけで、どこにも送信されません。"));
+      "職員番号は半角英数字3〜16桁（全角で入力しても半角に直します）。氏名と所属は研修担当の名簿と同じ書き方で入力してください。" +
+      "記録はこの画面で作るだけで、どこにも送信されません。"));
     box.appendChild(message);
     box.appendChild(out);
+    function refuse(field, text) {
+      message.textContent = text;
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+    }
     function makeRecord() {
-      var staff = input.value.normalize("NFKC").trim().toUpperCase();
+      var person = {
+        staff: input.value.normalize("NFKC").trim().toUpperCase(),
+        name: nameField.input.value.trim(),
+        unit: unitField.input.value.trim(),
+      };
       clear(out);
-      if (!STAFF_NUMBER.test(staff)) {
-        message.textContent = "職員番号は半角英数字3〜16桁で入力してください。";
-        input.setAttribute("aria-invalid", "true");
-        input.focus();
-        return;
-      }
+      [input, nameField.input, unitField.input].forEach(function (f) { f.removeAttribute("aria-invalid"); });
+      if (!STAFF_NUMBER.test(person.staff)) return refuse(input, "職員番号は半角英数字3〜16桁で入力してください。");
+      if (!person.name || CONTROL.test(person.name)) return refuse(nameField.input, "氏名を入力してください。");
+      if (!person.unit || CONTROL.test(person.unit)) return refuse(unitField.input, "所属を入力してください。");
       message.textContent = "";
-      input.removeAttribute("aria-invalid");
-      var day = today();
-      var line = recordLine(staff, correct, total, day);
+      var line = recordLine(attempt, person, exam);
       var field = el("input", { type: "text", readonly: "", "class": "hb-quiz-record", value: line,
         "aria-label": "修了記録" });
       var copy = el("button", { type: "button", "class": "hb-quiz-copy md-button" }, "コピー");
       var download = el("a", { "class": "hb-quiz-download md-button",
-        download: "completion-" + data.policy + "-" + cfg.role + "-" + staff + "-" + day + ".csv" }, "ダウンロード");
-      var url = URL.createObjectURL(new Blob(["\ufeff" + line + "\r\n"], { type: "text/csv;charset=utf-8" }));
+        download: "completion-" + data.policy + "-" + cfg.role + "-" + person.staff + "-" + exam.finished.slice(0, 10) +
+          ".txt" }, "ダウンロード");
+      var url = URL.createObjectURL(new Blob([line + "\r\n"], { type: "text/plain;charset=utf-8" }));
       download.setAttribute("href", url);
       var status = el("span", { "class": "hb-quiz-copied", role: "status" });
       copy.addEventListener("click", function () {
@@ -381,8 +399,10 @@
       field.select();
     }
     make.addEventListener("click", makeRecord);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); makeRecord(); }
+    [input, nameField.input, unitField.input].forEach(function (f) {
+      f.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); makeRecord(); }
+      });
     });
     return box;
   }

@@ -28,6 +28,9 @@ class Settings:
     """Questions drawn for one exam (``quiz_questions`` in mkdocs.yml); fewer when the role has fewer."""
     quiz_pass_mark: int = 80
     """Percentage of right answers needed to pass the exam (``quiz_pass_mark`` in mkdocs.yml)."""
+    kept_banks: tuple[bytes, ...] = ()
+    """Question banks of earlier revisions the trainers keep (``bank-<revision>.json``), so the
+    check page verifies records of those revisions too."""
 
     @cached_property
     def layout(self) -> Layout:
@@ -59,8 +62,9 @@ def renderers() -> list[Renderer]:
     from .decks import DeckRenderer
     from .pages import PageRenderer
     from .quiz import QuizRenderer
+    from .training import TrainingRenderer
 
-    return [PageRenderer(), ChecklistRenderer(), DeckRenderer(), QuizRenderer()]
+    return [PageRenderer(), ChecklistRenderer(), DeckRenderer(), QuizRenderer(), TrainingRenderer()]
 
 
 def render_pages(content: Content, settings: Settings) -> list[Output]:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy
+from ..spreadsheet import csv_field, put
 from ..views import by_topic, role_rules
 from . import Output, Settings
 from .templating import environment
@@ -77,7 +78,7 @@ def checklist_csv(content: Content, policy: Policy, role_id: str) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for number, o, topic in checklist_rows(content, policy, role_id):
-        writer.writerow([number, o.id, o.clause, topic, o.summary, o.quote, "", ""])
+        writer.writerow([csv_field(v) for v in (number, o.id, o.clause, topic, o.summary, o.quote, "", "")])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -123,13 +124,12 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     ws.title = SHEET
     editable = Protection(locked=False)
 
-    ws["A1"] = f"{policy.municipality} {policy.title} 自己点検チェックリスト（{role.name}）"
-    ws["A1"].font = Font(bold=True, size=14)
+    put(ws, 1, 1, f"{policy.municipality} {policy.title} 自己点検チェックリスト（{role.name}）").font = Font(bold=True, size=14)
     values = {"規程": f"{policy.municipality} {policy.title}", "版": policy.revision, "役割": role.name}
     for row, label in enumerate(HEADER_FIELDS, start=2):
-        ws.cell(row, 1, label).font = BOLD
+        put(ws, row, 1, label).font = BOLD
         ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
-        ws.cell(row, 3, values.get(label))
+        put(ws, row, 3, values.get(label))
         if label not in values:  # to be filled in by the unit: every cell of the merged range editable
             for col in range(3, 6):
                 ws.cell(row, col).protection = editable
@@ -141,7 +141,7 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
 
     top = TABLE_TOP
     for col, name in enumerate(COLUMNS, start=1):
-        cell = ws.cell(top, col, name)
+        cell = put(ws, top, col, name)
         cell.font = BOLD
         cell.fill = HEADING_FILL
         cell.border = BORDER
@@ -154,16 +154,18 @@ def checklist_xlsx(content: Content, policy: Policy, role_id: str) -> bytes:
     for number, o, topic in rows:
         r = top + number
         values = [number, o.id, o.clause, topic, o.summary, o.quote, None, None]
+        first = not styles
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(r, col, value)
-            if styles:
+            cell = ws.cell(r, col)
+            if first:
+                cell.alignment = WRAP
+                cell.border = BORDER
+                if col in (STATUS_COLUMN, REMARKS_COLUMN):
+                    cell.protection = editable
+                styles.append(copy(cell._style))
+            else:
                 cell._style = copy(styles[col - 1])
-                continue
-            cell.alignment = WRAP
-            cell.border = BORDER
-            if col in (STATUS_COLUMN, REMARKS_COLUMN):
-                cell.protection = editable
-        styles = styles or [ws.cell(r, col)._style for col in range(1, len(values) + 1)]
+            put(ws, r, col, value)  # after the style: it may add Excel's quote prefix
         # Spreadsheet programs do not grow rows for wrapped text on opening: give each row its height.
         lines = max(wrapped_lines(str(v), width) for v, width in zip(values, WIDTHS) if v is not None)
         ws.row_dimensions[r].height = LINE_HEIGHT * lines + 4
@@ -209,7 +211,7 @@ def _summary_sheet(summary, rows: list[tuple[int, Obligation, str]]) -> None:
         cell.fill = HEADING_FILL
         cell.border = BORDER
     for i, topic in enumerate(dict.fromkeys(t for _, _, t in rows), start=start + 1):
-        summary.cell(i, 1, topic).border = BORDER
+        put(summary, i, 1, topic).border = BORDER
         for col, status in enumerate(STATUSES, start=2):
             summary.cell(i, col, f'=COUNTIFS({topic_range},$A{i},{status_range},"{status}")')
         summary.cell(i, len(STATUSES) + 2, f'=COUNTIFS({topic_range},$A{i},{status_range},"")')
