@@ -112,9 +112,9 @@
           pieces[pieces.length - 1] += run;
           return;
         }
-        var word = run.slice(0, -particle.length);
-        if (word.length > 1 && PARTICLES.indexOf(word[0]) >= 0) word = word.slice(1);  // のみんなで
-        pieces.push(word, "");  // a word and its particle (みんなで): the word stands alone
+        var before = run.slice(0, -particle.length);
+        if (before.length > 1 && PARTICLES.indexOf(before[0]) >= 0) before = before.slice(1);  // のみんなで
+        pieces.push(before, "");  // a word and its particle (みんなで): the word stands alone
       });
       pieces.filter(Boolean).forEach(function (piece) {
         var parts = scriptParts(piece);
