@@ -19,6 +19,7 @@
   var ALSO_WEIGHT = 0.8;     // a bigram held only through an everyday word (search.yaml)
   var STEM_WEIGHT = 0.8;     // a term matched by its stem only (聞かれた → 聞か)
   var CORE_WEIGHT = 0.7;     // … or by its core only (聞)
+  var HALF_WEIGHT = 0.6;     // … or by half of a long kanji compound (遠隔操作 → 遠隔)
   var PHRASE_BONUS = 1.5;    // a record holding a whole compound of the query (私用メール)
   var KEEP = 0.15;           // results scoring below this share of the best are left out
   var SECOND_PASS = 200;     // records ranked again with the bonuses that need their text
@@ -97,8 +98,8 @@
   // The terms of a query: words at spaces, cut again at particles between other characters
   // (パスワードを電話で → パスワード / 電話) and where kanji, katakana and Latin letters meet
   // (私用メール → 私用 / メール; the whole is kept as a phrase that ranks records holding it
-  // higher). A term ending in hiragana is also tried as its stem and as its core
-  // (開いてしまった → 開い → 開).
+  // higher). Each term has its forms, weighted: as typed; when it ends in hiragana, its stem and
+  // its core (開いてしまった → 開い → 開); the halves of a long kanji compound.
   function terms(query) {
     var found = { terms: [], phrases: [] };
     widthFold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
@@ -111,26 +112,35 @@
           pieces[pieces.length - 1] += run;
           return;
         }
-        var word = run.slice(0, -particle.length);
-        if (word.length > 1 && PARTICLES.indexOf(word[0]) >= 0) word = word.slice(1);  // のみんなで
-        pieces.push(word, "");  // a word and its particle (みんなで): the word stands alone
+        var before = run.slice(0, -particle.length);
+        if (before.length > 1 && PARTICLES.indexOf(before[0]) >= 0) before = before.slice(1);  // のみんなで
+        pieces.push(before, "");  // a word and its particle (みんなで): the word stands alone
       });
       pieces.filter(Boolean).forEach(function (piece) {
         var parts = scriptParts(piece);
         if (parts.length > 1) found.phrases.push(kanaFold(piece));
         parts.forEach(function (part) {
+          var term = { text: kanaFold(part), forms: [[kanaFold(part), 1]] };
           var tail = part.match(/[^\u3041-\u309f]([\u3041-\u309f]+)$/);
           var core = tail ? part.slice(0, part.length - tail[1].length) : "";
-          var term = {
-            text: kanaFold(part),
-            stem: tail && tail[1].length > 1 ? kanaFold(core + tail[1][0]) : "",
-            core: Array.from(core).length > 1 ? kanaFold(core) : "",
-          };
+          if (tail && tail[1].length > 1) term.forms.push([kanaFold(core + tail[1][0]), STEM_WEIGHT]);
+          if (Array.from(core).length > 1) term.forms.push([kanaFold(core), CORE_WEIGHT]);
+          (part.match(/[\u3400-\u9fff\u3005]{4,}/g) || []).forEach(function (run) {
+            halves(run).forEach(function (half) { term.forms.push([half, HALF_WEIGHT]); });
+          });
           if (!found.terms.some(function (t) { return t.text === term.text; })) found.terms.push(term);
         });
       });
     });
     return found;
+  }
+
+  // A long kanji compound in two-character words (遠隔操作 → 遠隔 / 操作; an odd one ends in three).
+  function halves(run) {
+    var chars = Array.from(run);
+    var words = [];
+    for (var i = 0; i + 1 < chars.length; i += 2) words.push(chars.slice(i, chars.length - i === 3 ? i + 3 : i + 2).join(""));
+    return words;
   }
 
   function script(ch) {
@@ -142,16 +152,19 @@
   }
 
   // A piece cut where two of kanji, katakana and Latin letters meet (同じパスワード → 同じ /
-  // パスワード; hiragana stays with what it follows).
+  // パスワード), and after two or more hiragana (新しい機器 → 新しい / 機器); one hiragana stays
+  // inside a word (持ち出し).
   function scriptParts(piece) {
     var parts = [""];
     var last = "";
+    var kana = 0;  // hiragana just passed
     Array.from(piece).forEach(function (ch) {
       var kind = script(ch);
       var letter = kind !== "h" && kind !== "o";
-      if (letter && last && kind !== last) parts.push("");
+      if (letter && last && (kind !== last || kana > 1)) parts.push("");
       parts[parts.length - 1] += ch;
       if (letter) last = kind;
+      kana = kind === "h" ? kana + 1 : 0;
     });
     return parts.filter(Boolean);
   }
@@ -237,14 +250,13 @@
     var found = new Map();
     var allWeight = 0;
     parsed.terms.forEach(function (term, t) {
-      [term.text, term.stem, term.core].forEach(function (form, k) {
-        if (!form) return;
-        var result = match(index, form);
+      term.forms.forEach(function (form, k) {
+        var result = match(index, form[0]);
         if (!k) allWeight += result.weight;
         result.hits.forEach(function (coverage, n) {
           if (!inScope(index, n, city)) return;
           var entry = found.get(n) || { doc: n, forms: [] };
-          entry.forms.push({ term: t, form: form, base: [1, STEM_WEIGHT, CORE_WEIGHT][k] * result.weight * coverage * coverage,
+          entry.forms.push({ term: t, form: form[0], base: form[1] * result.weight * coverage * coverage,
                              weight: k ? 0 : result.weight });
           found.set(n, entry);
         });
@@ -276,7 +288,9 @@
     var bets = bestBets(index, query, city);
     results = bets.map(function (n) { return { doc: n, bet: true }; })
       .concat(results.filter(function (r) { return bets.indexOf(r.doc) < 0; }));
-    return { words: parsed.terms.map(function (t) { return t.core || t.stem || t.text; }), items: results };
+    var words = [];
+    parsed.terms.forEach(function (t) { t.forms.forEach(function (f) { words.push(f[0]); }); });
+    return { words: words, items: results };
   }
 
   // Records of the best bets whose words are all in the query (in scope, in the editors' order).
@@ -534,12 +548,5 @@
     bigrams: bigrams,
     href: href,
     city: function () { return load().then(currentScope); },
-    search: function (query, city) {
-      return load().then(function (index) {
-        return search(index, query, city).items.map(function (r) {
-          return { url: index.data.docs[r.doc][0], score: r.score, bet: !!r.bet };
-        });
-      });
-    },
   };
 })();
