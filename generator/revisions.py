@@ -162,11 +162,11 @@ def revision_content(root: Path, spec: str) -> Iterator[Content]:
 
 def extract_revision(root: Path, revision: str, target: Path) -> None:
     """Write ``content/`` and ``quizzes/`` as they are in a git revision into ``target``."""
-    git = ["git", "-C", str(root)]
-    top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if top.returncode != 0:
         raise HandbookError(f"「{revision}」はフォルダではなく、{root} は Git のリポジトリではありません。"
                             "比べる2つのフォルダか、Git の版（コミット・タグ・ブランチ）を指定してください。")
+    git = ["git", "-C", top.stdout.strip()]
     prefix = Path(root).resolve().relative_to(Path(top.stdout.strip()).resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     present = [name for name in ("content", "quizzes")

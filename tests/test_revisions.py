@@ -89,14 +89,14 @@ def test_diff_needs_the_policy_when_there_are_several(tmp_path, capsys):
 
 @pytest.mark.parametrize(("history", "message"), [
     (HISTORY.replace('"2027-04-01"', '"2027-02-30"'),
-     "content/miyako/policy.yaml:7: 「date」は実在する日付を YYYY-MM-DD の形で書いてください（「2027-02-30」は日付ではありません）。"),
+     "content/miyako/policy.yaml:6: 「date」は実在する日付を YYYY-MM-DD の形で書いてください（「2027-02-30」は日付ではありません）。"),
     (HISTORY.replace('"2027-04-01"', '"2027-03-01"'),
-     "content/miyako/policy.yaml:7: revisions の先頭（最新の改定）の date「2027-03-01」が revision「2027-04-01」と一致しません。"
+     "content/miyako/policy.yaml:6: revisions の先頭（最新の改定）の date「2027-03-01」が revision「2027-04-01」と一致しません。"
      "最新の改定を先頭に書き、revision と同じ日付にしてください。"),
     (HISTORY.replace('"2026-04-01"', '"2027-05-01"'),
-     "content/miyako/policy.yaml:12: revisions は新しい順に、日付を重ねずに書いてください（「2027-04-01」の次に「2027-05-01」があります）。"),
+     "content/miyako/policy.yaml:10: revisions は新しい順に、日付を重ねずに書いてください（「2027-04-01」の次に「2027-05-01」があります）。"),
     (HISTORY.replace("miyako.manager-check]", "miyako.no-such-duty]"),
-     "content/miyako/policy.yaml:10: 改定「令和9年4月改定」の changes にある「miyako.no-such-duty」はテスト市の義務にありません。"),
+     "content/miyako/policy.yaml:9: 改定「令和9年4月改定」の changes にある「miyako.no-such-duty」はテスト市の義務にありません。"),
 ])
 def test_revision_history_is_validated(tmp_path, history, message):
     files = {**REVISED_FILES, "content/miyako/policy.yaml": REVISED_POLICY.replace(HISTORY, history)}
