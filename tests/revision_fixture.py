@@ -109,6 +109,7 @@ roles:
 比較市情報セキュリティ対策基準
 2.1 研修
 ①職員は、情報セキュリティに関する研修を毎年度受講しなければならない。
+②職員は、不審な電子メールを開いてはならない。
 """,
     "content/nabari/obligations/02-training.yaml": """\
 number: "2"
@@ -122,7 +123,15 @@ obligations:
     topic: human
     summary: 情報セキュリティ研修を毎年度受ける
     frequency: 毎年度
+  - id: nabari.email-suspicious
+    clause: 2.1 ②
+    text: 職員は、不審な電子メールを開いてはならない。
+    actors: [staff]
+    modality: must_not
+    topic: email
+    summary: 不審な電子メールを開かない
 """,
+    "content/topics.yaml": BASE_FILES["content/topics.yaml"] + "  - id: email\n    name: 電子メール\n    parent: human\n",
 }
-"""A second municipality: it requires training (topic human), which the test policy does not, and
-has no section head and no password rule."""
+"""A second municipality: it requires training and care with e-mail (topics human and email), which
+the test policy does not, and has no section head and no password rule."""

@@ -153,8 +153,8 @@ def test_comparison_pages_put_the_municipalities_side_by_side(tmp_path):
             in overview)
     assert '<tr markdown="1"><td markdown="span">[課長](roles/section-head.md)</td><td>1</td><td>—</td></tr>' in overview
     gaps = overview.split("## 他の団体にあって自団体にない要求\n\n")[1]
-    assert ("### テスト市\n\n次の場面では、他の団体が義務を定めていますが、テスト市の対策基準には義務がありません（1 件）。\n\n"
-            "- [人的セキュリティ](topics/human.md): 比較市 1 件\n") in gaps
+    assert ("### テスト市\n\n次の場面では、他の団体が義務を定めていますが、テスト市の対策基準には義務がありません（2 件）。\n\n"
+            "- [人的セキュリティ](topics/human.md): 比較市 1 件\n- [電子メール](topics/email.md): 比較市 1 件\n\n") in gaps
     assert "### 比較市\n\n次の場面では、他の団体が義務を定めていますが、比較市の対策基準には義務がありません（1 件）。\n\n" \
            "- [パスワード](topics/passwords.md): テスト市 3 件\n" in gaps
     topic = pages["compare/topics/passwords.md"]
