@@ -143,7 +143,7 @@ def cmd_diff(root: Path, args: argparse.Namespace) -> int:
             raise HandbookError(f"--policy で規程を指定してください（{'、'.join(common) or '両方の版にある規程がありません'}）。")
         if pid not in common:
             raise HandbookError(f"規程「{pid}」は両方の版にはありません（両方にあるのは {'、'.join(common) or 'なし'}）。")
-        diff = diff_policies(old.policy(pid), new.policy(pid))
+        diff = diff_policies(old, new, pid)
     if args.json:
         print(json.dumps(diff_json(diff), ensure_ascii=False, indent=2))
     else:

@@ -10,6 +10,7 @@ and validated like any project.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import subprocess
 import tarfile
@@ -43,6 +44,9 @@ COMPARED = {
 
 ROLE_FIELDS = ("actors", "approver", "report_to", "applies_to")
 """Fields holding local role ids, shown as the roles' names."""
+
+WORDING = ("lead_in", "text")
+"""Quoted wording: the terminal shows it once, with the words taken out and put in marked."""
 
 
 @dataclass(frozen=True)
@@ -108,37 +112,50 @@ class PolicyDiff:
         return tuple(sorted(ids))
 
 
-def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
-    """Compare two revisions of a policy, matching obligations by id."""
-    before = {o.id: o for o in old.live_obligations}
-    after = {o.id: o for o in new.live_obligations}
-    kept = {o.id for o in new.obligations}
-    added = tuple(o for o in new.live_obligations if o.id not in before)
-    removed = tuple(Removal(o, o.id not in kept) for o in old.live_obligations if o.id not in after)
+def diff_policies(old: Content, new: Content, policy: str) -> PolicyDiff:
+    """Compare a policy in two revisions of the content, matching obligations by id."""
+    old_policy, new_policy = old.policy(policy), new.policy(policy)
+    before = {o.id: o for o in old_policy.live_obligations}
+    after = {o.id: o for o in new_policy.live_obligations}
+    kept = {o.id for o in new_policy.obligations}
+    added = tuple(o for o in new_policy.live_obligations if o.id not in before)
+    removed = tuple(Removal(o, o.id not in kept) for o in old_policy.live_obligations if o.id not in after)
     changed = []
-    for o in new.live_obligations:
+    for o in new_policy.live_obligations:
         if o.id in before:
-            fields = field_changes(before[o.id], o, old, new)
+            fields = tuple(
+                FieldChange(name, label, readable(before[o.id], name, old), readable(o, name, new))
+                for name, label in COMPARED.items() if getattr(before[o.id], name) != getattr(o, name)
+            )
             if fields:
                 changed.append(Change(before[o.id], o, fields))
-    return PolicyDiff(old, new, added, removed, tuple(changed))
+    return PolicyDiff(old_policy, new_policy, added, removed, tuple(changed))
 
 
-def field_changes(old: Obligation, new: Obligation, old_policy: Policy, new_policy: Policy) -> tuple[FieldChange, ...]:
-    return tuple(
-        FieldChange(name, label, readable(old, name, old_policy), readable(new, name, new_policy))
-        for name, label in COMPARED.items() if getattr(old, name) != getattr(new, name)
-    )
-
-
-def readable(o: Obligation, name: str, policy: Policy) -> str:
-    """A field's value as staff read it: role names rather than ids, the modality in words."""
+def readable(o: Obligation, name: str, content: Content) -> str:
+    """A field's value as staff read it: role and topic names rather than ids, the modality in words."""
     value = getattr(o, name)
     if name in ROLE_FIELDS:
-        return "、".join(policy.role(r).name for r in value)
+        return "、".join(content.policy(o.policy).role(r).name for r in value)
     if name == "modality":
         return MODALITY_LABELS[value]
+    if name == "topic":
+        return next((t.name for t in content.topics if t.id == value), value)
     return "、".join(value) if isinstance(value, tuple) else value
+
+
+def marked(old: str, new: str) -> str:
+    """The new wording with the words taken out and put in marked: 「…に［-速やかに-］［+直ちに+］報告…」."""
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(old[a1:a2])
+            continue
+        if a2 > a1:
+            parts.append(f"［-{old[a1:a2]}-］")
+        if b2 > b1:
+            parts.append(f"［+{new[b1:b2]}+］")
+    return "".join(parts)
 
 
 # --- loading two revisions ------------------------------------------------------------------------
@@ -202,7 +219,9 @@ def diff_text(diff: PolicyDiff) -> str:
             clause = f"{c.old.clause} → {c.new.clause}（条項番号の変更）" if c.renumbered else c.new.clause
             lines.append(f"  ~ {c.new.id}［{clause}］{c.new.summary}")
             for f in c.fields:
-                if f.field != "clause":
+                if f.field in WORDING:
+                    lines.append(f"      {f.label}: {marked(f.old, f.new)}")
+                elif f.field != "clause":
                     lines.append(f"      {f.label}: {f.old or '（なし）'}")
                     lines.append(f"      {'　' * len(f.label)}→ {f.new or '（なし）'}")
     if not (diff.added or diff.removed or diff.changed):

@@ -45,6 +45,7 @@ def test_diff_of_two_folders_lists_added_retired_and_renumbered_obligations(tmp_
     assert "  + miyako.manager-check［1.2 ②］パスワードの管理状況を毎年度確認する" in text
     assert "  - miyako.password-keep-secret［1.1 ①］パスワードを他人に知られないようにする（retired: true）" in text
     assert "  ~ miyako.password-report-leak［1.1 ② → 1.2 ①（条項番号の変更）］パスワードが流出したら所属長に速やかに報告する" in text
+    assert "      本文: パスワードが流出した場合には、情報セキュリティ管理者に［-速やか-］［+直ち+］に報告しなければならない。\n" in text
     assert "      期限: 速やかに\n      　　→ 直ちに" in text
 
 
