@@ -136,6 +136,7 @@ def test_role_pages_list_the_changes_that_concern_the_role_and_mark_the_cards(tm
     assert "[1\\.2 ②](security-manager.md#miyako--manager-check)" in manager.split("## しなければならないこと")[0]
     badge = '<span class="hb-revised" title="令和9年4月改定で変わった義務">改定 2027-04-01</span>'
     assert staff.count(badge) == 2 and manager.count(badge) == 4  # the manager also sees 報告を受けること
+    assert f'<li markdown="span">{badge}[1\\.2 ①](roles/staff.md#miyako--password-report-leak)' in pages["source.md"]
 
 
 def test_a_current_revision_alone_publishes_no_change_list(tmp_path):
