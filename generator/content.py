@@ -385,6 +385,8 @@ class _PolicyChecks:
                 self.add(older.location, f"revisions は新しい順に、日付を重ねずに書いてください（「{newer.date}」の次に「{older.date}」があります）。", "date")
         obligation_ids = {o.id for o in self.policy.obligations}
         for revision in self.policy.revisions:
+            for oid in sorted({oid for oid in revision.changes if revision.changes.count(oid) > 1}):
+                self.add(revision.location, f"改定「{revision.title}」の changes に「{oid}」が2回以上あります。", "changes")
             for oid in revision.changes:
                 if oid not in obligation_ids:
                     self.add(revision.location, f"改定「{revision.title}」の changes にある「{oid}」は{self.policy.municipality}の義務にありません。", "changes")

@@ -96,6 +96,8 @@ def test_diff_needs_the_policy_when_there_are_several(tmp_path, capsys):
      "最新の改定を先頭に書き、revision と同じ日付にしてください。"),
     (HISTORY.replace('"2026-04-01"', '"2027-05-01"'),
      "content/miyako/policy.yaml:10: revisions は新しい順に、日付を重ねずに書いてください（「2027-04-01」の次に「2027-05-01」があります）。"),
+    (HISTORY.replace("miyako.manager-check]", "miyako.manager-check, miyako.password-length]"),
+     "content/miyako/policy.yaml:9: 改定「令和9年4月改定」の changes に「miyako.password-length」が2回以上あります。"),
     (HISTORY.replace("miyako.manager-check]", "miyako.no-such-duty]"),
      "content/miyako/policy.yaml:9: 改定「令和9年4月改定」の changes にある「miyako.no-such-duty」はテスト市の義務にありません。"),
 ])
