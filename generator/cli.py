@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("build", help="サイト（site/）と配布物（dist/）を作る")
 
+    diff = sub.add_parser("diff", help="規程の2つの版を比べ、追加・廃止・変更された義務を示す")
+    diff.add_argument("old", help="古い版: プロジェクトのフォルダ（または content/）か Git の版（コミット・タグ・ブランチ）")
+    diff.add_argument("new", help="新しい版: 同じく、フォルダか Git の版")
+    diff.add_argument("--policy", help="規程の id（両方の版に規程が1つだけなら省略可）")
+    diff.add_argument("--json", action="store_true", help="結果を JSON で出力する")
+
     stage = sub.add_parser("stage", help="各サイトの docs と mkdocs.yml を書き出す（プラグインなしの mkdocs build で作れます）")
     stage.add_argument("--out", type=Path, default=Path(".cache/stage"), help="書き出し先（既定: .cache/stage）")
 
@@ -122,6 +128,26 @@ def cmd_build(root: Path, args: argparse.Namespace) -> int:
 
     result = build(root, progress=lambda message: print(message, file=sys.stderr))
     print(f"サイトを {result.site} に、配布物を {result.dist} に書き出しました。")
+    return 0
+
+
+def cmd_diff(root: Path, args: argparse.Namespace) -> int:
+    import json
+
+    from .revisions import diff_json, diff_policies, diff_text, revision_content
+
+    with revision_content(root, args.old) as old, revision_content(root, args.new) as new:
+        common = [p.id for p in new.policies if p.id in {q.id for q in old.policies}]
+        pid = args.policy or (common[0] if len(common) == 1 else None)
+        if pid is None:
+            raise HandbookError(f"--policy で規程を指定してください（{'、'.join(common) or '両方の版にある規程がありません'}）。")
+        if pid not in common:
+            raise HandbookError(f"規程「{pid}」は両方の版にはありません（両方にあるのは {'、'.join(common) or 'なし'}）。")
+        diff = diff_policies(old, new, pid)
+    if args.json:
+        print(json.dumps(diff_json(diff), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(diff_text(diff))
     return 0
 
 
@@ -259,6 +285,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "coverage": cmd_coverage,
     "build": cmd_build,
+    "diff": cmd_diff,
     "stage": cmd_stage,
     "schema": cmd_schema,
     "clean-source": cmd_clean_source,

@@ -17,7 +17,7 @@ from .errors import Problems, display_path
 from .manifest import check_published
 from .model import (
     BestBet, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
-    Question, Role, SearchTerm, SourceGap, Table, Topic,
+    Question, Revision, Role, SearchTerm, SourceGap, Table, Topic,
 )
 from .questions import check as check_generated, generate
 from .records import RecordBuilder
@@ -182,7 +182,7 @@ class _Loader:
         if data is None or text is None:
             return None
         source = SourceText(source_path, text.splitlines())
-        lists = {"roles": LocalRole, "glossary": GlossaryTerm, "tables": Table, "gaps": SourceGap}
+        lists = {"roles": LocalRole, "glossary": GlossaryTerm, "tables": Table, "gaps": SourceGap, "revisions": Revision}
         head = _subset(data, [k for k in data if k not in lists])
         policy = self.builder(path).build(Policy, head, data.line)
         if policy is not None and policy.id != pid:
@@ -330,6 +330,7 @@ class _PolicyChecks:
     def run(self) -> Policy:
         self.roles()
         self.glossary_and_tables()
+        self.revisions()
         for record in (*self.policy.roles, *self.policy.glossary, *self.policy.tables):
             self.clause(record)
         chapters = []
@@ -369,6 +370,26 @@ class _PolicyChecks:
         for gap in self.policy.gaps:
             if gap.after and self.source.find(gap.after) is None:
                 self.problems.add(self.path, _line(gap), f"欠落「{gap.clause}」の after が原文にありません。")
+
+    def revisions(self) -> None:
+        """The history is newest first, its newest revision is the content's ``revision``, and every
+        change it lists is an obligation of the policy (a retired one included)."""
+        history = self.policy.revisions
+        if self.policy.id in self.loader.incomplete:  # a revision left out would shift the order
+            history = ()
+        if history and history[0].date != self.policy.revision:
+            self.add(history[0].location, f"revisions の先頭（最新の改定）の date「{history[0].date}」が revision"
+                                          f"「{self.policy.revision}」と一致しません。最新の改定を先頭に書き、revision と同じ日付にしてください。", "date")
+        for newer, older in zip(history, history[1:]):
+            if older.date >= newer.date:
+                self.add(older.location, f"revisions は新しい順に、日付を重ねずに書いてください（「{newer.date}」の次に「{older.date}」があります）。", "date")
+        obligation_ids = {o.id for o in self.policy.obligations}
+        for revision in self.policy.revisions:
+            for oid in sorted({oid for oid in revision.changes if revision.changes.count(oid) > 1}):
+                self.add(revision.location, f"改定「{revision.title}」の changes に「{oid}」が2回以上あります。", "changes")
+            for oid in revision.changes:
+                if oid not in obligation_ids:
+                    self.add(revision.location, f"改定「{revision.title}」の changes にある「{oid}」は{self.policy.municipality}の義務にありません。", "changes")
 
     def clause(self, record: Any) -> None:
         """The clause must be a number the source prints (or lie in a known gap of the source):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from .anchors import clause_anchor
+from .anchors import clause_anchor, obligation_anchor
 
 SECTION_TITLES = {
     "roles": "役割",
@@ -21,7 +21,10 @@ SECTION_TITLES = {
     "checklists": "チェックリスト",
     "quiz": "クイズ・試験",
 }
-"""Navigation titles of the generated folders of a policy."""
+"""Navigation titles of the generated folders of a policy (and of the comparison's roles and topics)."""
+
+COMPARE_TITLE = "団体の比較"
+"""Navigation title of the portal's comparison pages."""
 
 GUIDE = "guide"
 """The editor's guide: the static pages under ``docs/guide/``. It is not part of the staff's site:
@@ -80,6 +83,25 @@ class Layout:
 
     def glossary(self, policy: str) -> str:
         return f"{self.prefix(policy)}glossary.md"
+
+    def changes(self, policy: str) -> str:
+        """The policy's 「改定のポイント」 page: its revision history with the obligations changed."""
+        return f"{self.prefix(policy)}changes.md"
+
+    # --- the portal's comparison of the policies ------------------------------------------------
+    @staticmethod
+    def compare() -> str:
+        """The comparison's overview: counts per topic and role, and what each policy lacks."""
+        return "compare/index.md"
+
+    @staticmethod
+    def compare_topic(topic: str) -> str:
+        return f"compare/topics/{topic}.md"
+
+    @staticmethod
+    def compare_role(role: str) -> str:
+        """A canonical role's duties in each policy."""
+        return f"compare/roles/{role}.md"
 
     def checklist(self, policy: str, role: str) -> str:
         return f"{self.prefix(policy)}checklists/{role}.md"
@@ -140,31 +162,26 @@ class Layout:
         return self.link(page, self.source(policy), clause_anchor(clause))
 
     # --- navigation ----------------------------------------------------------------------------------
-    def nav(self, sections: dict[str, list[tuple[str, str]]], titles: dict[str, str], guide: str | None) -> list:
-        """MkDocs' ``nav`` in reading order: the portal page, then per policy its home, roles, topics,
-        original text, tables, glossary, checklists and quizzes; then the trainer's check page and
-        the editor's guide.
+    def nav(self, sections: dict[str, list[tuple[str, str]]], titles: dict[str, str], guide: str | None,
+            compare: list[tuple[str, str]] = ()) -> list:
+        """MkDocs' ``nav`` in reading order: the portal page, then per policy its home, changes, roles,
+        topics, original text, tables, glossary, checklists and quizzes; then the comparison of the
+        policies, the trainer's check page and the editor's guide.
 
         ``sections`` maps each policy to its pages in reading order as (folder key, path) pairs, where
         the folder key is ``""`` for a page shown at the policy's level or a key of
         :data:`SECTION_TITLES`; ``titles`` maps each policy to its navigation title; ``guide`` is
-        the folder of the editor's guide (``""`` when the site is the guide), None without it."""
+        the folder of the editor's guide (``""`` when the site is the guide), None without it;
+        ``compare`` holds the comparison pages the same way (empty without them)."""
         nav: list = [self.portal_page()] if self.portal else []
         for policy in self.policies:
-            entries: list = []
-            folders: dict[str, list[str]] = {}
-            for key, path in sections[policy]:
-                if not key:
-                    entries.append(path)
-                    continue
-                if key not in folders:
-                    folders[key] = []
-                    entries.append({SECTION_TITLES[key]: folders[key]})
-                folders[key].append(path)
+            entries = _folders(sections[policy])
             if self.portal:
                 nav.append({titles[policy]: entries})
             else:
                 nav.extend(entries)
+        if compare:
+            nav.append({COMPARE_TITLE: _folders(compare)})
         if self.policies:
             nav.append({"研修担当": [self.check_page()]})
         if guide == "":
@@ -172,6 +189,22 @@ class Layout:
         elif guide:
             nav.append({"編集者ガイド": [f"{guide}/{page}" for page in GUIDE_PAGES]})
         return nav
+
+
+def _folders(pages: list[tuple[str, str]]) -> list:
+    """Navigation entries of (folder key, path) pairs: a page at the level itself for key ``""``,
+    else in the folder titled :data:`SECTION_TITLES` ``[key]``, placed where its first page is."""
+    entries: list = []
+    folders: dict[str, list[str]] = {}
+    for key, path in pages:
+        if not key:
+            entries.append(path)
+            continue
+        if key not in folders:
+            folders[key] = []
+            entries.append({SECTION_TITLES[key]: folders[key]})
+        folders[key].append(path)
+    return entries
 
 
 @dataclass(frozen=True)
@@ -217,6 +250,23 @@ class PageLinks:
     def glossary(self) -> str:
         return self.to(self.layout.glossary(self.policy))
 
+    def changes(self) -> str:
+        return self.to(self.layout.changes(self.policy))
+
+    def obligation(self, obligation) -> str:
+        """An obligation where it is shown in full: on its first actor's role page (of its own policy,
+        so the portal's comparison pages link to every policy)."""
+        return self.to(self.layout.role(obligation.policy, obligation.actors[0]), obligation_anchor(obligation.id))
+
+    def compare_topic(self, topic: str) -> str:
+        return self.to(self.layout.compare_topic(topic))
+
+    def compare_role(self, role: str) -> str:
+        return self.to(self.layout.compare_role(role))
+
+    def compare(self) -> str:
+        return self.to(self.layout.compare())
+
     def checklist(self, role: str) -> str:
         return self.to(self.layout.checklist(self.policy, role))
 
@@ -237,15 +287,25 @@ class PageLinks:
 
 def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:
     """The pages of one policy in reading order, as (navigation folder key, path) pairs for
-    :meth:`Layout.nav`: home, roles, topics, original text, tables, glossary, checklists, quizzes;
-    roles in the order of policy.yaml, topics in the order of topics.yaml. Only pages in
+    :meth:`Layout.nav`: home, changes, roles, topics, original text, tables, glossary, checklists,
+    quizzes; roles in the order of policy.yaml, topics in the order of topics.yaml. Only pages in
     ``present`` (those rendered) are listed."""
     pid = policy.id
     roles = [r.id for r in policy.roles]
-    pages = [("", layout.home(pid))]
+    pages = [("", layout.home(pid)), ("", layout.changes(pid))]
     pages += [("roles", layout.role(pid, r)) for r in roles]
     pages += [("topics", layout.topics(pid))] + [("topics", layout.topic(pid, t)) for t in topics]
     pages += [("", layout.source(pid)), ("", layout.tables(pid)), ("", layout.glossary(pid))]
     pages += [("checklists", layout.checklist(pid, r)) for r in roles]
     pages += [("quiz", layout.quiz(pid, r)) for r in roles]
+    return [(key, path) for key, path in pages if path in present]
+
+
+def compare_pages(layout: Layout, topics: list[str], roles: list[str], present: set[str]) -> list[tuple[str, str]]:
+    """The comparison pages in reading order, as (folder key, path) pairs for :meth:`Layout.nav`:
+    the overview, then the canonical roles and topics in the order of their files. Only pages in
+    ``present`` (those rendered) are listed."""
+    pages = [("", layout.compare())]
+    pages += [("roles", layout.compare_role(r)) for r in roles]
+    pages += [("topics", layout.compare_topic(t)) for t in topics]
     return [(key, path) for key, path in pages if path in present]

@@ -174,6 +174,23 @@ class SourceGap:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """One revision of the policy in its history (``revisions`` in policy.yaml), newest first."""
+
+    date: str = field(metadata=DATE)
+    """When the revision took effect, a real date ``YYYY-MM-DD``; the newest equals the policy's ``revision``."""
+    title: str
+    """Its name as staff know it, e.g. 「令和9年4月改定」 or 「現行版」."""
+    summary: str
+    """What changed and why, in a sentence or two, for the 「改定のポイント」 page."""
+    changes: tuple[str, ...] = ()
+    """Ids of the obligations this revision added, changed or retired; the site marks them 「改定」
+    and lists them on the roles' pages. Empty when no change list is recorded."""
+    location: Location | None = field(default=None, compare=False, metadata=DERIVED)
+    """Where the record is written; filled in by the loader."""
+
+
+@dataclass(frozen=True)
 class Obligation:
     """One thing a role must, must not, may or should do, quoted from the policy."""
 
@@ -280,6 +297,9 @@ class Policy:
     """Classification and other tables as structured data."""
     gaps: tuple[SourceGap, ...] = ()
     """Known defects of the source copy; a clause within a gap need not be found in ``source.txt``."""
+    revisions: tuple[Revision, ...] = ()
+    """The revision history, newest first; only revisions that really took place (a policy whose
+    earlier revisions are not recorded lists its current one alone, with no change list)."""
     allow_fewer_obligations: bool = False
     """Allow this policy fewer obligations (retired ones included) than the last published build
     (``dist/build-info.json``) had. Validation refuses such a drop otherwise: an obligation deleted
@@ -306,6 +326,11 @@ class Policy:
 
     def role(self, role_id: str) -> LocalRole:
         return next(r for r in self.roles if r.id == role_id)
+
+    @property
+    def current_changes(self) -> tuple[str, ...]:
+        """Ids of the obligations the newest revision changed (none without a history)."""
+        return self.revisions[0].changes if self.revisions else ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import yaml
 
 from .branding import check_brand
 from .errors import HandbookError
-from .layout import GUIDE, SEARCH_INDEX, policy_pages
+from .layout import GUIDE, SEARCH_INDEX, compare_pages, policy_pages
 from .model import Content
 from .renderers import Output, Settings, render_pages
 from .search import index_script
@@ -149,11 +149,12 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
         topics = [t.id for t, _ in by_topic(content, policy.live_obligations)]
         sections[pid] = policy_pages(layout, policy, topics, pages)
     titles = {p.id: p.municipality for p in content.policies}
+    compare = compare_pages(layout, [t.id for t in content.topics], [r.id for r in content.roles], pages)
     config.update(
         site_name=name, docs_dir="docs", site_dir=SITE, theme=theme,
         use_directory_urls=layout.directory_urls,
         extra={**(config.get("extra") or {}), "brand": brand, "search_index": SEARCH_INDEX},
-        nav=layout.nav(sections, titles, guide),
+        nav=layout.nav(sections, titles, guide, compare),
     )
     return config
 

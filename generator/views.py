@@ -69,3 +69,56 @@ def by_topic(content: Content, obligations: tuple[Obligation, ...]) -> list[tupl
     for o in obligations:
         groups.setdefault(o.topic, []).append(o)
     return [(content.topic(t), groups[t]) for t in sorted(groups, key=lambda t: order.get(t, 1_000))]
+
+
+def role_changes(rules: RoleRules) -> tuple[Obligation, ...]:
+    """The obligations the policy's newest revision changed that concern the role: those it must
+    follow, approves, receives reports on or is bound by, and the retired ones it used to follow;
+    in source order."""
+    changed = set(rules.policy.current_changes)
+    if not changed:
+        return ()
+    roles = {rules.role.id} | {m.id for m, _ in rules.inherited}
+    live = rules.all_obligations + rules.approves + rules.receives + rules.applies
+    retired = tuple(o for o in rules.policy.obligations if o.retired and roles & set(o.actors))
+    concerned = {o.id for o in live + retired} & changed
+    return tuple(o for o in rules.policy.obligations if o.id in concerned)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What one policy requires of one canonical topic or role, for the portal's comparison."""
+
+    policy: Policy
+    obligations: tuple[Obligation, ...]
+    """The policy's obligations in force on the topic (or of the role's local roles), in source order."""
+    roles: tuple[LocalRole, ...] = ()
+    """For a role: the policy's local roles mapped to the canonical role (none: the policy has no such post)."""
+
+
+def topic_requirements(policies: tuple[Policy, ...], topic: str) -> tuple[Requirement, ...]:
+    """Each policy's obligations on one canonical topic."""
+    return tuple(Requirement(p, tuple(o for o in p.live_obligations if o.topic == topic)) for p in policies)
+
+
+def role_requirements(policies: tuple[Policy, ...], role: str) -> tuple[Requirement, ...]:
+    """Each policy's obligations of the local roles that are the canonical role, named as actors."""
+    result = []
+    for p in policies:
+        local = tuple(r for r in p.roles if r.canonical == role)
+        ids = {r.id for r in local}
+        result.append(Requirement(p, tuple(o for o in p.live_obligations if ids & set(o.actors)), local))
+    return tuple(result)
+
+
+def missing_topics(content: Content, policies: tuple[Policy, ...], policy: Policy) -> list[tuple[Topic, tuple[Requirement, ...]]]:
+    """The topics where other policies require something and ``policy`` nothing, with what the
+    others require, in the order of ``topics.yaml``."""
+    result = []
+    for topic in content.topics:
+        requirements = topic_requirements(policies, topic.id)
+        mine = next(r for r in requirements if r.policy.id == policy.id)
+        others = tuple(r for r in requirements if r.policy.id != policy.id and r.obligations)
+        if not mine.obligations and others:
+            result.append((topic, others))
+    return result

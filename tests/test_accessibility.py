@@ -10,6 +10,7 @@ import pytest
 PAGE_TYPES = [
     "index.html", "miyako/index.html", "miyako/roles/staff.html", "miyako/topics/passwords.html", "miyako/source.html",
     "moriyama/tables.html", "miyako/glossary.html", "miyako/checklists/staff.html", "miyako/quiz/staff.html",
+    "miyako/changes.html", "compare/index.html", "compare/topics/passwords.html", "compare/roles/section-head.html",
 ]
 
 CONTRAST = """

@@ -59,12 +59,13 @@ class Renderer(Protocol):
 def renderers() -> list[Renderer]:
     """Every renderer, in the order their outputs are added."""
     from .checklists import ChecklistRenderer
+    from .compare import CompareRenderer
     from .decks import DeckRenderer
     from .pages import PageRenderer
     from .quiz import QuizRenderer
     from .training import TrainingRenderer
 
-    return [PageRenderer(), ChecklistRenderer(), DeckRenderer(), QuizRenderer(), TrainingRenderer()]
+    return [PageRenderer(), CompareRenderer(), ChecklistRenderer(), DeckRenderer(), QuizRenderer(), TrainingRenderer()]
 
 
 def render_pages(content: Content, settings: Settings) -> list[Output]:

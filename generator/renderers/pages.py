@@ -1,5 +1,5 @@
-"""Site pages: the portal, and per policy a home page, role pages, topic pages, the original text,
-the classification tables and the glossary."""
+"""Site pages: the portal, and per policy a home page, its revision history (「改定のポイント」),
+role pages, topic pages, the original text, the classification tables and the glossary."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..anchors import clause_anchor
 from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy, SourceGap, Topic
 from ..sources import squeeze
-from ..views import by_topic, role_rules
+from ..views import by_topic, role_changes, role_rules
 from . import Output, Settings
 from .decks import decks_for_role
 from .templating import environment
@@ -55,8 +55,10 @@ class PolicyPages:
         questions = [q for q in self.content.questions if q.policy == pid]
         topics = topics_of(self.content, self.policy)
         yield self.page(layout.home(pid), "policy_home.md.j2", rules=rules, topics=topics)
+        if self.policy.revisions:
+            yield self.page(layout.changes(pid), "changes.md.j2")
         for r in rules:
-            yield self.page(layout.role(pid, r.role.id), "role.md.j2", rules=r,
+            yield self.page(layout.role(pid, r.role.id), "role.md.j2", rules=r, changes=role_changes(r),
                             decks=decks_for_role(self.policy, questions, r.role.id),
                             by_topic=lambda obs: by_topic(self.content, obs))
         yield self.page(layout.topics(pid), "topics.md.j2", topics=topics)

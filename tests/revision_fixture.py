@@ -1,0 +1,137 @@
+"""A revision of the small test project (``conftest.BASE_FILES``), and a second municipality for the
+portal's comparison. The revision retires 1.1 ①, adds a new 1.1 ① and 1.2 ②, and moves 1.1 ② to
+1.2 ① with its deadline changed from 速やかに to 直ちに."""
+
+from __future__ import annotations
+
+from .conftest import BASE_FILES, POLICY
+
+REVISED_SOURCE = """\
+テスト市情報セキュリティ対策基準
+1.1 パスワード
+職員等は、パスワードに関し、次の事項を遵守しなければならない。
+①パスワードは、十二文字以上としなければならない。
+②副市長を、ＣＩＳＯとする。
+1.2 報告
+①パスワードが流出した場合には、情報セキュリティ管理者に直ちに報告しなければならない。
+②情報セキュリティ管理者は、毎年度、パスワードの管理状況を確認しなければならない。
+"""
+
+HISTORY = """\
+revisions:
+  - date: "2027-04-01"
+    title: 令和9年4月改定
+    summary: パスワードの長さを定め、流出の報告を「直ちに」に改めました。
+    changes: [miyako.password-keep-secret, miyako.password-length, miyako.password-report-leak, miyako.manager-check]
+  - date: "2026-04-01"
+    title: 制定
+    summary: テスト市の最初の対策基準です。
+"""
+
+REVISED_POLICY = POLICY.replace('revision: "2026-04-01"\n', 'revision: "2027-04-01"\n' + HISTORY)
+
+RETIRED = """\
+  - id: miyako.password-keep-secret
+    clause: 1.1 ①
+    lead_in: 職員等は、パスワードに関し、次の事項を遵守しなければならない。
+    text: パスワードは、他者に知られないように管理しなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: パスワードを他人に知られないようにする
+    retired: true
+"""
+
+REVISED_CHAPTER = """\
+number: "1"
+title: パスワード
+obligations:
+""" + RETIRED + """\
+  - id: miyako.password-length
+    clause: 1.1 ①
+    lead_in: 職員等は、パスワードに関し、次の事項を遵守しなければならない。
+    text: パスワードは、十二文字以上としなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: パスワードを12文字以上にする
+  - id: miyako.password-report-leak
+    clause: 1.2 ①
+    text: パスワードが流出した場合には、情報セキュリティ管理者に直ちに報告しなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: パスワードが流出したら所属長に速やかに報告する
+    when: パスワードが流出した場合
+    deadline: 直ちに
+    report_to: [security-manager]
+  - id: miyako.manager-check
+    clause: 1.2 ②
+    text: 情報セキュリティ管理者は、毎年度、パスワードの管理状況を確認しなければならない。
+    actors: [security-manager]
+    modality: must
+    topic: passwords
+    summary: パスワードの管理状況を毎年度確認する
+    frequency: 毎年度
+not_obligations:
+  - text: 副市長を、ＣＩＳＯとする。
+    clause: 1.1 ②
+    reason: appointment
+"""
+
+REVISED_FILES = {
+    **BASE_FILES,
+    "content/miyako/policy.yaml": REVISED_POLICY,
+    "content/miyako/source.txt": REVISED_SOURCE,
+    "content/miyako/obligations/01-password.yaml": REVISED_CHAPTER,
+}
+"""The revised project, complete."""
+
+DELETED_FILES = {
+    **REVISED_FILES,
+    "content/miyako/obligations/01-password.yaml": REVISED_CHAPTER.replace(RETIRED, ""),
+    "content/miyako/policy.yaml": REVISED_POLICY.replace("miyako.password-keep-secret, ", ""),
+}
+"""The same revision with the old 1.1 ① deleted from the YAML instead of retired."""
+
+SECOND_POLICY = {
+    "content/nabari/policy.yaml": """\
+id: nabari
+municipality: 比較市
+title: 比較市情報セキュリティ対策基準
+revision: "2026-04-01"
+roles:
+  - id: staff
+    name: 職員
+    canonical: all-staff
+""",
+    "content/nabari/source.txt": """\
+比較市情報セキュリティ対策基準
+2.1 研修
+①職員は、情報セキュリティに関する研修を毎年度受講しなければならない。
+②職員は、不審な電子メールを開いてはならない。
+""",
+    "content/nabari/obligations/02-training.yaml": """\
+number: "2"
+title: 研修
+obligations:
+  - id: nabari.training-attend
+    clause: 2.1 ①
+    text: 職員は、情報セキュリティに関する研修を毎年度受講しなければならない。
+    actors: [staff]
+    modality: must
+    topic: human
+    summary: 情報セキュリティ研修を毎年度受ける
+    frequency: 毎年度
+  - id: nabari.email-suspicious
+    clause: 2.1 ②
+    text: 職員は、不審な電子メールを開いてはならない。
+    actors: [staff]
+    modality: must_not
+    topic: email
+    summary: 不審な電子メールを開かない
+""",
+    "content/topics.yaml": BASE_FILES["content/topics.yaml"] + "  - id: email\n    name: 電子メール\n    parent: human\n",
+}
+"""A second municipality: it requires training and care with e-mail (topics human and email), which
+the test policy does not, and has no section head and no password rule."""
