@@ -10,6 +10,7 @@ are relative to the built page, which :meth:`Layout.url` knows.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -38,6 +39,10 @@ SEARCH_INDEX = "search/index.js"
 
 ASSETS = "assets"
 """Static scripts, styles and images, copied from ``docs/assets/``."""
+
+
+_relative = functools.lru_cache(maxsize=1 << 14)(posixpath.relpath)
+"""``posixpath.relpath``, remembered: pages link to the same few targets thousands of times."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ class Layout:
     def link(self, page: str, target: str, anchor: str = "") -> str:
         """A relative Markdown link from the page ``page`` to the file ``target`` (both relative to
         the docs folder), for MkDocs to check and rewrite."""
-        relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        relative = _relative(target, posixpath.dirname(page) or ".")
         return f"{relative}#{anchor}" if anchor else relative
 
     def root(self, page: str) -> str:
@@ -282,7 +287,7 @@ class PageLinks:
 
     def built(self, target: str) -> str:
         """Any built file for raw HTML (``quiz/bank.js``, a page's URL), relative to the built page."""
-        return posixpath.relpath(self.layout.url(target), posixpath.dirname(self.layout.url(self.page)) or ".")
+        return _relative(self.layout.url(target), posixpath.dirname(self.layout.url(self.page)) or ".")
 
 
 def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ and from ``file://`` alike (``fetch`` does not work there).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -52,6 +53,7 @@ _SMALL = str.maketrans(*FOLD["small"])
 _FOLD = {ord(c): None for c in FOLD["drop"]} | {ord(c): " " for c in FOLD["space"]}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """The form both the index and the query are compared in: NFKC (ＣＩＳＯ → CISO, ① → 1,
     ｶﾀｶﾅ → カタカナ), lower case, hiragana as katakana, then :data:`FOLD`; runs of white space as

@@ -74,6 +74,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat per include
     )
     env.filters.update(md=escape_markdown, clause_anchor=clause_anchor, anchor=obligation_anchor, gloss=gloss,
                        front_matter=front_matter, role_names=role_names)
