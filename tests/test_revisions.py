@@ -46,7 +46,9 @@ def test_diff_of_two_folders_lists_added_retired_and_renumbered_obligations(tmp_
     assert "  - miyako.password-keep-secret［1.1 ①］パスワードを他人に知られないようにする（retired: true）" in text
     assert "  ~ miyako.password-report-leak［1.1 ② → 1.2 ①（条項番号の変更）］パスワードが流出したら所属長に直ちに報告する" in text
     assert "      本文: パスワードが流出した場合には、情報セキュリティ管理者に［-速やか-］［+直ち+］に報告しなければならない。\n" in text
-    assert "      期限: 速やかに\n      　　→ 直ちに" in text
+    assert "      期限: 速やかに\n      　　→ 直ちに\n" in text
+    assert text.endswith("\npolicy.yaml の revisions に書く changes: [miyako.manager-check, miyako.password-keep-secret, "
+                         "miyako.password-length, miyako.password-report-leak]\n")
 
 
 def test_diff_tells_a_deleted_obligation_from_a_retired_one(tmp_path, capsys):
