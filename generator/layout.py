@@ -13,8 +13,12 @@ from __future__ import annotations
 import functools
 import posixpath
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .anchors import clause_anchor, obligation_anchor
+
+if TYPE_CHECKING:
+    from .model import Obligation
 
 SECTION_TITLES = {
     "roles": "役割",
@@ -258,7 +262,7 @@ class PageLinks:
     def changes(self) -> str:
         return self.to(self.layout.changes(self.policy))
 
-    def obligation(self, obligation) -> str:
+    def obligation(self, obligation: Obligation) -> str:
         """An obligation where it is shown in full: on its first actor's role page (of its own policy,
         so the portal's comparison pages link to every policy)."""
         return self.to(self.layout.role(obligation.policy, obligation.actors[0]), obligation_anchor(obligation.id))

@@ -224,7 +224,9 @@ def diff_text(diff: PolicyDiff) -> str:
                 elif f.field != "clause":
                     lines.append(f"      {f.label}: {f.old or '（なし）'}")
                     lines.append(f"      {'　' * len(f.label)}→ {f.new or '（なし）'}")
-    if not (diff.added or diff.removed or diff.changed):
+    if diff.changed_ids:
+        lines += ["", f"policy.yaml の revisions に書く changes: [{', '.join(diff.changed_ids)}]"]
+    else:
         lines += ["", "義務に違いはありません。"]
     return "\n".join(lines) + "\n"
 

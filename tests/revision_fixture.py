@@ -1,6 +1,6 @@
 """A revision of the small test project (``conftest.BASE_FILES``), and a second municipality for the
 portal's comparison. The revision retires 1.1 ①, adds a new 1.1 ① and 1.2 ②, and moves 1.1 ② to
-1.2 ① with its deadline changed from 速やかに to 直ちに."""
+1.2 ① with its deadline (and summary) changed from 速やかに to 直ちに."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ obligations:
     actors: [staff]
     modality: must
     topic: passwords
-    summary: パスワードが流出したら所属長に速やかに報告する
+    summary: パスワードが流出したら所属長に直ちに報告する
     when: パスワードが流出した場合
     deadline: 直ちに
     report_to: [security-manager]

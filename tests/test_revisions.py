@@ -34,8 +34,8 @@ def test_diff_of_two_folders_lists_added_retired_and_renumbered_obligations(tmp_
     [changed] = result["changed"]
     assert (changed["id"], changed["old_clause"], changed["clause"], changed["renumbered"]) == (
         "miyako.password-report-leak", "1.1 ②", "1.2 ①", True)
-    assert [f["field"] for f in changed["fields"]] == ["clause", "text", "deadline"]
-    assert changed["fields"][2] == {"field": "deadline", "label": "期限", "old": "速やかに", "new": "直ちに"}
+    assert [f["field"] for f in changed["fields"]] == ["clause", "text", "summary", "deadline"]
+    assert changed["fields"][3] == {"field": "deadline", "label": "期限", "old": "速やかに", "new": "直ちに"}
     assert result["changes"] == ["miyako.manager-check", "miyako.password-keep-secret",
                                  "miyako.password-length", "miyako.password-report-leak"]
 
@@ -44,9 +44,11 @@ def test_diff_of_two_folders_lists_added_retired_and_renumbered_obligations(tmp_
                                      "追加 2 件・廃止 1 件・変更 1 件（うち条項番号の変更 1 件）"]
     assert "  + miyako.manager-check［1.2 ②］パスワードの管理状況を毎年度確認する" in text
     assert "  - miyako.password-keep-secret［1.1 ①］パスワードを他人に知られないようにする（retired: true）" in text
-    assert "  ~ miyako.password-report-leak［1.1 ② → 1.2 ①（条項番号の変更）］パスワードが流出したら所属長に速やかに報告する" in text
+    assert "  ~ miyako.password-report-leak［1.1 ② → 1.2 ①（条項番号の変更）］パスワードが流出したら所属長に直ちに報告する" in text
     assert "      本文: パスワードが流出した場合には、情報セキュリティ管理者に［-速やか-］［+直ち+］に報告しなければならない。\n" in text
-    assert "      期限: 速やかに\n      　　→ 直ちに" in text
+    assert "      期限: 速やかに\n      　　→ 直ちに\n" in text
+    assert text.endswith("\npolicy.yaml の revisions に書く changes: [miyako.manager-check, miyako.password-keep-secret, "
+                         "miyako.password-length, miyako.password-report-leak]\n")
 
 
 def test_diff_tells_a_deleted_obligation_from_a_retired_one(tmp_path, capsys):
@@ -132,7 +134,7 @@ def test_role_pages_list_the_changes_that_concern_the_role_and_mark_the_cards(tm
     assert [line for line in section.splitlines() if line.startswith("- ")] == [
         '- <span class="hb-retired">廃止</span> 1\\.1 ① パスワードを他人に知られないようにする',
         "- [1\\.1 ①](staff.md#miyako--password-length) パスワードを12文字以上にする",
-        "- [1\\.2 ①](staff.md#miyako--password-report-leak) パスワードが流出したら所属長に速やかに報告する",
+        "- [1\\.2 ①](staff.md#miyako--password-report-leak) パスワードが流出したら所属長に直ちに報告する",
     ]
     assert "miyako--manager-check" not in staff  # the manager's own duty does not concern all staff
     assert "[1\\.2 ②](security-manager.md#miyako--manager-check)" in manager.split("## しなければならないこと")[0]
