@@ -5,8 +5,9 @@ run the site builder → zip → publish.
 2. **downloads** (``renderers.render_downloads``): checklists and decks, rendered once and copied
    into every site that publishes their policy and into ``dist/<policy>/``; for ``dist/`` only,
    the question banks and SCORM packages (:func:`training_files`).
-3. **stage** (``stage.stage``): per site, the docs tree with every generated page, the search
-   index and an MkDocs configuration (the portal in ``site/``; one site per municipality, zipped
+3. **stage** (``stage.stage``, ``stage.fingerprint``): per site, the docs tree with every generated
+   page, the search index and an MkDocs configuration, with content hashes in the names of our
+   scripts, styles and data files (the portal in ``site/``; one site per municipality, zipped
    into ``dist/handbook-<policy>.zip``; the editor's guide, ``dist/editors-guide.zip``).
 4. **site builder** (:func:`build_site`): plain ``mkdocs build --strict`` on each staged tree, two
    at a time on separate cores, each started as soon as its tree is staged.
@@ -38,7 +39,8 @@ from .errors import HandbookError
 from .manifest import BUILD_INFO, build_info
 from .model import Content
 from .renderers import Output, Settings, render_downloads
-from .stage import SITE, Project, read_project, stage
+from .renderers.templating import environment
+from .stage import SITE, Project, fingerprint, read_project, stage
 from .training.bank import bank_json
 from .training.scorm import scorm_packages
 
@@ -83,7 +85,9 @@ def build(root: Path, progress=None) -> BuildResult:
             _write(dist / path, data)
         for name, config in configs.items():
             if name != PORTAL:
-                (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, name.removeprefix("handbook-"), newest))
+                folder = name.removeprefix("handbook-")
+                extra = {"README.txt": admin_readme(content, folder)} if folder in policies else {}
+                (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, folder, newest, extra))
         (dist / BUILD_INFO.name).write_bytes(build_info(content))
         publish(configs[PORTAL].parent / SITE, root / "site")
         publish(dist, root / "dist")
@@ -130,6 +134,7 @@ def stage_and_build(project: Project, content: Content, policies: tuple[str, ...
     with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
         for name, settings, guide in sites(project, policies):
             configs[name] = stage(project, content, settings, downloads, stage_dir / name, guide)
+            fingerprint(configs[name])
             builds.append(pool.submit(build_site, configs[name]))
         clock.lap("stage")
         problems = [line for done in builds for line in done.result()]
@@ -203,24 +208,34 @@ class _MkDocsMessages(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def zip_folder(folder: Path, name: str, day: datetime.date) -> bytes:
-    """A zip of the folder under ``name/``: sorted entries dated ``day``, files readable by all
-    (0644) and folders listable (0755), so a web server running as another user can serve them."""
+def zip_folder(folder: Path, name: str, day: datetime.date, extra: dict[str, bytes] | None = None) -> bytes:
+    """A zip of the folder under ``name/`` (plus ``extra`` files beside it): sorted entries dated
+    ``day``, files readable by all (0644) and folders listable (0755), so a web server running as
+    another user can serve them."""
     stamp = datetime.datetime.fromtimestamp(_midnight(day), datetime.timezone.utc).timetuple()[:6]
+    entries = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*")} | (extra or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(folder.rglob("*")):
-            entry = f"{name}/{path.relative_to(folder).as_posix()}"
-            if path.is_dir():
-                info = zipfile.ZipInfo(entry + "/", date_time=stamp)
+        for relative in sorted(entries):
+            source = entries[relative]
+            if isinstance(source, Path) and source.is_dir():
+                info = zipfile.ZipInfo(f"{name}/{relative}/", date_time=stamp)
                 info.external_attr = (stat.S_IFDIR | 0o755) << 16
                 archive.writestr(info, b"")
                 continue
-            info = zipfile.ZipInfo(entry, date_time=stamp)
+            info = zipfile.ZipInfo(f"{name}/{relative}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, source.read_bytes() if isinstance(source, Path) else source)
     return buffer.getvalue()
+
+
+def admin_readme(content: Content, policy: str) -> bytes:
+    """``README.txt`` of a municipality's zip: how to publish it (UTF-8 with BOM, CRLF, for Notepad)."""
+    p = content.policy(policy)
+    text = environment().get_template("admin-readme.txt.j2").render(
+        municipality=p.municipality, revision=p.revision, folder=policy)
+    return ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8")
 
 
 def publish(built: Path, target: Path) -> None:

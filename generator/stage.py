@@ -13,7 +13,10 @@ plugin: ``mkdocs build -f <stage>/mkdocs.yml``. It holds
 
 from __future__ import annotations
 
+import hashlib
 import os
+import posixpath
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +160,43 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
         nav=layout.nav(sections, titles, guide, compare),
     )
     return config
+
+
+_REFERENCE = re.compile(r'((?:src|href)=")([^"#?:]+)(")')
+"""A raw-HTML reference to a file, relative to the page (``src="bank.js"``)."""
+
+
+def fingerprint(config_file: Path) -> None:
+    """Put a hash of its content into the name of every script and stylesheet of a staged site
+    (``assets/quiz.3f2a9c1b7e.js``, ``quiz/bank.….js``, ``search/index.….js``; not vendored
+    libraries, whose folder names carry their version), and point the pages and the configuration
+    at the new names: after an update, browsers fetch what changed at once instead of keeping a
+    stale copy. A publishing step: ``handbook build`` does it, the preview and ``handbook stage`` do not."""
+    docs = config_file.parent / "docs"
+    renamed: dict[str, str] = {}
+    for path in sorted(p for p in docs.rglob("*") if p.suffix in (".js", ".css") and "vendor" not in p.parts):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        new = path.with_name(f"{path.stem}.{digest}{path.suffix}")
+        path.rename(new)
+        renamed[path.relative_to(docs).as_posix()] = new.relative_to(docs).as_posix()
+    for page in docs.rglob("*.md"):
+        folder = page.parent.relative_to(docs).as_posix()
+
+        def swap(match: re.Match) -> str:
+            target = posixpath.normpath(posixpath.join(folder, match.group(2)))
+            if target not in renamed:
+                return match.group(0)
+            return match.group(1) + posixpath.relpath(renamed[target], folder) + match.group(3)
+
+        text = page.read_text(encoding="utf-8")
+        changed = _REFERENCE.sub(swap, text)
+        if changed != text:
+            page.write_text(changed, encoding="utf-8")
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for key in ("extra_css", "extra_javascript"):
+        config[key] = [renamed.get(name, name) for name in config.get(key) or []]
+    config["extra"]["search_index"] = renamed[config["extra"]["search_index"]]
+    write(config_file, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
 
 
 def write(path: Path, data: str | bytes) -> None:

@@ -70,7 +70,19 @@ def test_same_input_gives_same_bytes(tmp_path):
     assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
 
 
-def test_zips_and_downloads_are_dated_by_the_revision_and_readable_by_a_web_server(built_site):
+def test_scripts_styles_and_data_carry_a_content_hash_in_their_names(built_site):
+    site = built_site / "site"
+    ours = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.suffix in (".js", ".css") and not {"vendor", "javascripts", "stylesheets"} & set(p.parts))
+    assert ours and all(re.search(r"\.[0-9a-f]{10}\.(js|css)$", name) for name in ours), ours
+    assert {"quiz.js", "search.js", "handbook.css"} <= {re.sub(r"\.[0-9a-f]{10}", "", name.split("/")[-1]) for name in ours}
+    page = (site / "miyako" / "quiz" / "staff.html").read_text(encoding="utf-8")
+    for src in re.findall(r'<script src="([^"]+)"', page):
+        assert (site / "miyako" / "quiz" / src).resolve().is_file(), src
+    assert re.search(r'<script src="bank\.[0-9a-f]{10}\.js"></script>', page)
+
+
+def test_zips_are_dated_by_the_revision_readable_by_a_web_server_and_explained_to_its_admin(built_site):
     with zipfile.ZipFile(built_site / "dist" / "handbook-miyako.zip") as archive:
         infos = archive.infolist()
     revision = load_content(built_site).policy("miyako").revision
@@ -79,6 +91,11 @@ def test_zips_and_downloads_are_dated_by_the_revision_and_readable_by_a_web_serv
     assert revision <= newest
     assert {info.external_attr >> 16 & 0o777 for info in infos if not info.is_dir()} == {0o644}
     assert {info.external_attr >> 16 & 0o777 for info in infos if info.is_dir()} == {0o755}
+    with zipfile.ZipFile(built_site / "dist" / "handbook-miyako.zip") as archive:
+        readme = archive.read("miyako/README.txt").decode("utf-8-sig")
+    assert readme.startswith(f"宮古市 情報セキュリティ ハンドブック（内容の版: {revision}）")
+    assert 'Cache-Control "no-cache"' in readme and "\r\n" in readme
+    assert not (built_site / "site" / "README.txt").exists()  # for the zip's administrator, not the portal
 
 
 def test_policy_zip_is_a_whole_single_policy_site(built_site):
