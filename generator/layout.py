@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .anchors import clause_anchor, obligation_anchor
+from .views import reading_order
 
 if TYPE_CHECKING:
     from .model import Obligation
@@ -297,10 +298,10 @@ class PageLinks:
 def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:
     """The pages of one policy in reading order, as (navigation folder key, path) pairs for
     :meth:`Layout.nav`: home, changes, roles, topics, original text, tables, glossary, checklists,
-    quizzes; roles in the order of policy.yaml, topics in the order of topics.yaml. Only pages in
+    quizzes; roles in reading order (the all-staff role first), topics in the order of topics.yaml. Only pages in
     ``present`` (those rendered) are listed."""
     pid = policy.id
-    roles = [r.id for r in policy.roles]
+    roles = [r.id for r in reading_order(policy)]
     pages = [("", layout.home(pid)), ("", layout.changes(pid))]
     pages += [("roles", layout.role(pid, r)) for r in roles]
     pages += [("topics", layout.topics(pid))] + [("topics", layout.topic(pid, t)) for t in topics]

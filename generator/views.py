@@ -35,6 +35,12 @@ class RoleRules:
         return tuple(sorted(result, key=lambda o: o.source_line))
 
 
+def reading_order(policy: Policy) -> list[LocalRole]:
+    """The roles as staff look for them: the all-staff role first (what most readers are), then
+    the others in the order of policy.yaml."""
+    return sorted(policy.roles, key=lambda r: r.canonical != "all-staff")
+
+
 def memberships(policy: Policy, role: LocalRole) -> list[LocalRole]:
     """Roles whose rules ``role`` also follows, transitively, nearest first."""
     result: list[LocalRole] = []

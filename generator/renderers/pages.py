@@ -13,7 +13,7 @@ from ..anchors import clause_anchor
 from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy, SourceGap, Topic
 from ..sources import squeeze
-from ..views import by_topic, role_changes, role_rules
+from ..views import by_topic, reading_order, role_changes, role_rules
 from . import Output, Settings
 from .decks import decks_for_role
 from .templating import environment
@@ -51,7 +51,7 @@ class PolicyPages:
 
     def render(self) -> Iterable[Output]:
         layout, pid = self.layout, self.policy.id
-        rules = [role_rules(self.policy, role) for role in self.policy.roles]
+        rules = [role_rules(self.policy, role) for role in reading_order(self.policy)]
         questions = [q for q in self.content.questions if q.policy == pid]
         topics = topics_of(self.content, self.policy)
         yield self.page(layout.home(pid), "policy_home.md.j2", rules=rules, topics=topics)
