@@ -91,6 +91,11 @@ def cmd_validate(root: Path, args: argparse.Namespace) -> int:
     content = load_content(root)
     obligations = sum(len(p.obligations) for p in content.policies)
     print(f"問題はありません（規程 {len(content.policies)} 件、義務 {obligations} 件、問題 {len(content.questions)} 問）。")
+    for policy in content.policies:
+        if not policy.contacts:
+            print(f"content/{policy.id}/policy.yaml: 注意: 連絡先（contacts）が未設定です。インシデントの連絡先"
+                  "（統一的な窓口などの名称・内線・メール）を書いてください。ページには「連絡先が未設定です」と表示されます。",
+                  file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from .errors import Problems, display_path
 from .manifest import check_published
 from .model import (
-    BestBet, Chapter, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
+    BestBet, Chapter, Contact, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
     Question, Revision, Role, SearchTerm, SourceGap, Table, Topic,
 )
 from .questions import check as check_generated, generate
@@ -182,7 +182,8 @@ class _Loader:
         if data is None or text is None:
             return None
         source = SourceText(source_path, text.splitlines())
-        lists = {"roles": LocalRole, "glossary": GlossaryTerm, "tables": Table, "gaps": SourceGap, "revisions": Revision}
+        lists = {"roles": LocalRole, "glossary": GlossaryTerm, "tables": Table, "gaps": SourceGap, "revisions": Revision,
+                 "contacts": Contact}
         head = _subset(data, [k for k in data if k not in lists])
         policy = self.builder(path).build(Policy, head, data.line)
         if policy is not None and policy.id != pid:
@@ -358,6 +359,9 @@ class _PolicyChecks:
             for name in (role.name, *role.aliases):
                 if self.source.find(name) is None:
                     self.problems.add(self.path, line, f"役割名「{name}」が原文にありません。原文どおりの名称を書いてください。")
+        for contact in self.policy.contacts:
+            if contact.role and contact.role not in self.role_ids:
+                self.problems.add(self.path, _line(contact), f"連絡先「{contact.name}」の role「{contact.role}」はこの規程の役割にありません。")
 
     def glossary_and_tables(self) -> None:
         for term in self.policy.glossary:

@@ -85,6 +85,10 @@ class Layout:
     def topic(self, policy: str, topic: str) -> str:
         return f"{self.prefix(policy)}topics/{topic}.md"
 
+    def incident(self, policy: str) -> str:
+        """「インシデントのときは」: contacts and the all-staff steps in order."""
+        return f"{self.prefix(policy)}incident.md"
+
     def source(self, policy: str) -> str:
         return f"{self.prefix(policy)}source.md"
 
@@ -297,12 +301,12 @@ class PageLinks:
 
 def policy_pages(layout: Layout, policy, topics: list[str], present: set[str]) -> list[tuple[str, str]]:
     """The pages of one policy in reading order, as (navigation folder key, path) pairs for
-    :meth:`Layout.nav`: home, changes, roles, topics, original text, tables, glossary, checklists,
+    :meth:`Layout.nav`: home, incident steps, changes, roles, topics, original text, tables, glossary, checklists,
     quizzes; roles in reading order (the all-staff role first), topics in the order of topics.yaml. Only pages in
     ``present`` (those rendered) are listed."""
     pid = policy.id
     roles = [r.id for r in reading_order(policy)]
-    pages = [("", layout.home(pid)), ("", layout.changes(pid))]
+    pages = [("", layout.home(pid)), ("", layout.incident(pid)), ("", layout.changes(pid))]
     pages += [("roles", layout.role(pid, r)) for r in roles]
     pages += [("topics", layout.topics(pid))] + [("topics", layout.topic(pid, t)) for t in topics]
     pages += [("", layout.source(pid)), ("", layout.tables(pid)), ("", layout.glossary(pid))]

@@ -69,7 +69,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.docs_dir = str(target)
         for key in ("nav", "site_name", "use_directory_urls"):
             config[key] = staged_config[key]
-        for key in ("brand", "search_index"):
+        for key in ("brand", "search_index", "incident"):
             config.extra[key] = staged_config["extra"][key]
         return config
 

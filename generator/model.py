@@ -174,6 +174,26 @@ class SourceGap:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Where staff turn when something happens (``contacts`` in policy.yaml): shown in the incident
+    box of every page of the policy and on its 「インシデントのときは」 page. Not in the policy's
+    text: the municipality fills it in (a policy without contacts says 「連絡先が未設定です」)."""
+
+    name: str
+    """Who, as staff know them: 「情報セキュリティに関する統一的な窓口（デジタル推進課）」."""
+    role: str = ""
+    """The local role id this contact stands for (e.g. ``incident-desk``), if any."""
+    phone: str = ""
+    """Extension or telephone number: 「内線 1234」."""
+    mail: str = ""
+    """Mail address."""
+    hours: str = ""
+    """When it answers, and what to do outside those hours."""
+    location: Location | None = field(default=None, compare=False, metadata=DERIVED)
+    """Where the record is written; filled in by the loader."""
+
+
+@dataclass(frozen=True)
 class Revision:
     """One revision of the policy in its history (``revisions`` in policy.yaml), newest first."""
 
@@ -297,6 +317,8 @@ class Policy:
     """Classification and other tables as structured data."""
     gaps: tuple[SourceGap, ...] = ()
     """Known defects of the source copy; a clause within a gap need not be found in ``source.txt``."""
+    contacts: tuple[Contact, ...] = ()
+    """Whom staff report incidents to, with extension and mail (the municipality's own data)."""
     revisions: tuple[Revision, ...] = ()
     """The revision history, newest first; only revisions that really took place (a policy whose
     earlier revisions are not recorded lists its current one alone, with no change list)."""

@@ -156,10 +156,22 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
     config.update(
         site_name=name, docs_dir="docs", site_dir=SITE, theme=theme,
         use_directory_urls=layout.directory_urls,
-        extra={**(config.get("extra") or {}), "brand": brand, "search_index": SEARCH_INDEX},
+        extra={**(config.get("extra") or {}), "brand": brand, "search_index": SEARCH_INDEX,
+               "incident": incident_box(content, settings)},
         nav=layout.nav(sections, titles, guide, compare),
     )
     return config
+
+
+def incident_box(content: Content, settings: Settings) -> dict[str, dict[str, str]]:
+    """What the incident box at the top of every page of a policy shows (``extra.incident``, read by
+    ``site-overrides/main.html``): the contacts in a line, and the URL of the policy's incident page."""
+    box = {}
+    for pid in settings.policies:
+        policy = content.policy(pid)
+        contacts = "／".join(" ".join(v for v in (c.name, c.phone, c.mail) if v) for c in policy.contacts)
+        box[pid] = {"contacts": contacts, "page": settings.layout.url(settings.layout.incident(pid))}
+    return box
 
 
 _REFERENCE = re.compile(r'((?:src|href)=")([^"#?:]+)(")')

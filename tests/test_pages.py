@@ -166,3 +166,41 @@ def test_yaml_text_is_escaped_in_pages_and_titles(project):
         assert "秘密に&lt;script&gt;alert(2)&lt;/script&gt;" in html
     topic = (root / "site" / "topics" / "passwords.html").read_text(encoding="utf-8")
     assert "<title>パスワード&lt;img src=x onerror=alert(1)&gt;（テスト市）" in topic
+
+
+def test_a_policy_without_contacts_is_warned_about_but_valid(project, capsys):
+    from generator.cli import main
+
+    project()
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().err.startswith("content/miyako/policy.yaml: 注意: 連絡先（contacts）が未設定です。")
+
+
+@pytest.mark.slow
+def test_contacts_show_in_the_incident_box_of_every_page_and_the_steps_page(project):
+    from .conftest import POLICY
+
+    contacts = POLICY + ('contacts:\n  - name: 情報政策課ヘルプデスク<b>\n    role: security-manager\n'
+                         '    phone: 内線 1234\n    mail: help@example.lg.jp\n')
+    root = project({"content/miyako/policy.yaml": contacts})
+    build(root)
+    for path in ("roles/staff", "topics/passwords", "source"):
+        html = page(root, path)
+        box = re.search(r'<aside class="hb-incident"[^>]*>(.*?)</aside>', html, re.S).group(1)
+        assert "情報政策課ヘルプデスク&lt;b&gt; 内線 1234 help@example.lg.jp" in box
+        assert re.search(r'href="(\.\./)?incident\.html"', box)
+    steps = page(root, "incident")
+    assert "<td>情報政策課ヘルプデスク&lt;b&gt;</td><td>内線 1234</td>" in steps
+    assert "全職員に向けた定めがありません" in steps  # the small project has no incident duties
+
+
+@pytest.mark.slow
+def test_without_contacts_every_page_says_they_are_not_set(built_site):
+    html = page(built_site, "site/miyako/roles/staff".removeprefix("site/"))
+    assert '<span class="hb-incident__unset">連絡先が未設定です</span>' in html
+    steps = page(built_site, "miyako/incident")
+    assert "連絡先が未設定です" in steps
+    # the infected terminal is taken off the network in the same list as the report, most urgent first
+    order = [text_of(s) for s in re.findall(r"<li><strong>(.*?)</strong>", steps)]
+    assert order.index("ウイルス感染（疑いを含む）時は直ちに統一的な窓口に報告し指示を仰ぐ") < order.index("インシデントに気付いたら速やかに所属長と統一的な窓口に報告する")
+    assert any("ＬＡＮケーブル" in s for s in order[:3])

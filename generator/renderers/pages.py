@@ -55,6 +55,7 @@ class PolicyPages:
         questions = [q for q in self.content.questions if q.policy == pid]
         topics = topics_of(self.content, self.policy)
         yield self.page(layout.home(pid), "policy_home.md.j2", rules=rules, topics=topics)
+        yield self.page(layout.incident(pid), "incident.md.j2", steps=incident_steps(self.policy))
         if self.policy.revisions:
             yield self.page(layout.changes(pid), "changes.md.j2")
         for r in rules:
@@ -70,6 +71,22 @@ class PolicyPages:
             yield self.page(layout.tables(pid), "tables.md.j2")
         if self.policy.glossary:
             yield self.page(layout.glossary(pid), "glossary.md.j2")
+
+
+INCIDENT_TOPICS = ("incident-report", "incident-response", "malware")
+"""Topics whose all-staff duties are what to do when something happens."""
+
+URGENCY = ("直ちに", "速やかに", "すみやかに")
+"""Deadlines, most urgent first; any other deadline comes after them."""
+
+
+def incident_steps(policy: Policy) -> list[Obligation]:
+    """The all-staff duties for when something happens, most urgent first, then in source order:
+    reports, and what to do at once (an infected terminal off the network)."""
+    staff = {r.id for r in policy.roles if r.canonical == "all-staff"}
+    steps = [o for o in policy.live_obligations if o.topic in INCIDENT_TOPICS and staff & set(o.actors)
+             and (o.topic == "incident-report" or o.deadline in URGENCY)]
+    return sorted(steps, key=lambda o: (URGENCY.index(o.deadline) if o.deadline in URGENCY else len(URGENCY), o.source_line))
 
 
 def topics_of(content: Content, policy: Policy) -> list[tuple[Topic, list[Obligation]]]:
