@@ -82,3 +82,30 @@ def test_printing_a_role_page_hides_navigation_and_keeps_obligations_whole(brows
         assert page.evaluate("getComputedStyle(document.querySelector('.hb-obligation')).breakInside") == "avoid"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["miyako/checklists/staff.html", "miyako/roles/staff.html", "miyako/quiz/staff.html",
+                                  "miyako/incident.html", "miyako/source.html"])
+def test_pages_reflow_at_320_css_pixels(browser, site_url, path):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    try:
+        page.goto(f"{site_url}/{path}")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, f"{path}: {width}px wide at a 320px viewport"
+    finally:
+        page.close()
+
+
+def test_exam_choices_have_a_visible_focus(browser, site_url):
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/miyako/quiz/staff.html")
+        page.locator('[data-mode="exam"]').click()
+        page.locator(".hb-quiz-start").click()
+        radio = page.locator('.hb-quiz-form input[type="radio"]').first
+        radio.focus()
+        page.keyboard.press("ArrowDown")
+        focused = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [document.activeElement.type, s.outlineStyle, s.outlineWidth]; }")
+        assert focused[0] == "radio" and focused[1] != "none" and focused[2] != "0px", focused
+    finally:
+        page.close()
