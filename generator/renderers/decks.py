@@ -173,9 +173,10 @@ def _tags(policy: Policy, o: Obligation) -> list[str]:
     return [tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)] + [tag("role", r) for r in o.actors]
 
 
-def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQuestion]) -> genanki.Note:
+def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQuestion], topic: str = "") -> genanki.Note:
     """The obligation's card: one thing to recall (its first generated question as a prompt, or
-    the action for its situation or clause); retired and withdrawn obligations are marked."""
+    the action for its situation, or for its clause under its topic's name ``topic``); retired
+    and withdrawn obligations are marked."""
     actors = "、".join(policy.role(r).name for r in o.actors)
     target = card_target(generated)
     if target is not None:
@@ -186,7 +187,7 @@ def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQues
         verb = {"must": "しなければならないこと", "must_not": "してはならないこと", "may": "してよいこと",
                 "should": "努めること"}.get(o.modality, "すること")
         front = escape(f"{o.when}、{actors}が{verb}は何ですか。" if o.when
-                       else f"{actors}が{o.clause}の定めにより{verb}は何ですか。")
+                       else f"{f'「{topic}」について、' if topic else ''}{actors}が{o.clause}の定めにより{verb}は何ですか。")
         back, text = f"<b>{escape(o.summary)}</b>", escape(excerpt(o.text))
     status = RETIRED_NOTICE if o.retired else "" if askable(o) else WITHDRAWN_NOTICE
     tags = _tags(policy, o) + (["retired"] if status else [])
@@ -297,12 +298,15 @@ def extra_questions(policy: Policy) -> list[Question]:
     return [q for generated in generated_by_obligation(policy).values() for q in recallable(generated)[1:]]
 
 
-def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
-    """(file key, deck) of one policy, as :func:`deck_contents` selects them."""
+def policy_decks(policy: Policy, questions: list[Question],
+                 topics: dict[str, str] | None = None) -> Iterator[tuple[str, genanki.Deck]]:
+    """(file key, deck) of one policy, as :func:`deck_contents` selects them; ``topics`` maps
+    topic ids to the names cards show."""
     common = common_roles(policy)
     generated = generated_by_obligation(policy)
     for key, audience, obligations, asked in deck_contents(policy, questions):
-        notes = [obligation_note(policy, o, generated.get(o.id, [])) for o in obligations]
+        notes = [obligation_note(policy, o, generated.get(o.id, []), (topics or {}).get(o.topic, ""))
+                 for o in obligations]
         notes += [generated_note(policy, q) if isinstance(q, GeneratedQuestion)
                   else question_note(policy, q, q.roles or tuple(sorted(common))) for q in asked]
         name = deck_name(policy, audience)
@@ -323,5 +327,5 @@ class DeckRenderer:
         for pid in policies:
             policy = content.policy(pid)
             questions = [q for q in content.questions if q.policy == pid]
-            for key, deck in policy_decks(policy, questions):
+            for key, deck in policy_decks(policy, questions, {t.id: t.name for t in content.topics}):
                 yield Output(Layout.deck_file(pid, key), write_package([deck], release_timestamp(policy)))
