@@ -140,6 +140,13 @@ def excerpt(text: str, around: str = "") -> str:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
+def quote(o: Obligation, around: str) -> str:
+    """The one quote on a back: the text cut around the answer's words, or the lead-in when
+    only the lead-in has them (「…直ちに報告しなければならない。」 before a list of events)."""
+    source = o.lead_in if around and around not in o.text and around in o.lead_in else o.text
+    return excerpt(source, around)
+
+
 RECALL_WORDING = (("選択肢から1つ選んでください", "答えてください"), ("どれですか", "何ですか"), ("どれか", "何か"))
 """How a question that offered choices is asked when it offers none."""
 
@@ -182,7 +189,7 @@ def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQues
     if target is not None:
         answer = target.choices[target.answer]
         front, back = recall(target.question), f"<b>{escape(answer)}</b>"
-        text = "" if target.kind == "cloze" else escape(excerpt(o.text, target.basis))
+        text = "" if target.kind == "cloze" else escape(quote(o, target.basis))
     else:
         verb = {"must": "しなければならないこと", "must_not": "してはならないこと", "may": "してよいこと",
                 "should": "努めること"}.get(o.modality, "すること")
@@ -198,9 +205,9 @@ def generated_note(policy: Policy, q: GeneratedQuestion) -> genanki.Note:
     """A generated question as a recall prompt: the question without choices; the answer, one
     quote cut around it and the clause on the back."""
     o = q.obligation
-    quote = "" if q.kind == "cloze" else escape(excerpt(o.text, q.basis))  # a cloze shows the text already
+    text = "" if q.kind == "cloze" else escape(quote(o, q.basis))  # a cloze shows the text already
     return _note(QUESTION_TYPE, genanki.guid_for(q.id), recall(q.question), f"<b>{escape(q.choices[q.answer])}</b>",
-                 quote, o.clause, policy, tags=_tags(policy, o) + ["question", f"kind::{q.kind}"])
+                 text, o.clause, policy, tags=_tags(policy, o) + ["question", f"kind::{q.kind}"])
 
 
 def question_note(policy: Policy, q: Question, roles: tuple[str, ...]) -> genanki.Note:
