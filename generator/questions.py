@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -92,6 +93,9 @@ FREQUENCY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 MAX_VALUE_LENGTH = 6
 """Longest deadline or frequency value asked or offered: longer ones (「開発完了後」「3月前まで」)
 belong to one context and read as nonsense next to another."""
+
+GENERIC_VALUE = re.compile(r"する|した|の|.{6,}")
+"""A value that names its own event (「接続する前に」「報告の前に」) or is long: never a distractor elsewhere."""
 
 PERIOD = re.compile(r"\d+(日|週間|月|か月|箇月|年|時間)")
 """A period written in figures (「15日前まで」「3月」): gives a deadline away in a question."""
@@ -365,6 +369,17 @@ class _Generator:
             return []
         return longer[:wanted] + shorter[:size - wanted]
 
+    def one_per_meaning(self, kind: str, answer: str, members: list[list[str]]) -> list[str]:
+        """One value of each other meaning (at most three), chosen so that as many are longer than
+        the answer as a hash of the question id says and the others shorter, as :meth:`pick`
+        does; none when no choice of values can."""
+        qid = f"{self.o.id}.{kind}"
+        members = sorted(members, key=lambda values: _hash(qid, *values))[:MAX_DISTRACTORS]
+        wanted = _hash(qid, "longer")[0] % (len(members) + 1)
+        fitting = [combo for combo in itertools.product(*members)
+                   if sum(len(c) > len(answer) for c in combo) == wanted and all(len(c) != len(answer) for c in combo)]
+        return list(min(fitting, key=lambda combo: _hash(qid, *combo))) if fitting else []
+
     def named(self, role: LocalRole) -> str:
         """The first of the role's names that the wording uses, or ''."""
         return next((n for n in _names(role) if squeeze(n) in self.wording), "")
@@ -411,13 +426,12 @@ class _Generator:
         meaning = _groups(value, groups)
         if not meaning or len(value) > MAX_VALUE_LENGTH:
             return
-        counts = Counter(getattr(o, kind) for o in self.policy.live_obligations if getattr(o, kind))
-        representatives = {}
-        for candidate, _ in sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0])):
+        members: dict[str, list[str]] = {}  # other meanings: the policy's short values for each
+        for candidate in sorted({getattr(o, kind) for o in self.policy.live_obligations if getattr(o, kind)}):
             g = _groups(candidate, groups)
-            if len(g) == 1 and not g & meaning and len(candidate) <= MAX_VALUE_LENGTH and "after" not in g:
-                representatives.setdefault(next(iter(g)), candidate)
-        distractors = self.pick(kind, value, representatives.values())
+            if len(g) == 1 and not g & meaning and not GENERIC_VALUE.search(candidate) and "after" not in g:
+                members.setdefault(next(iter(g)), []).append(candidate)
+        distractors = self.one_per_meaning(kind, value, list(members.values()))
         # 「速やかに報告する」 is asked as 「報告する」; a value that is no adverb stays (and gives away)
         summary = self.o.summary.replace(value, "") if value.endswith("に") else self.o.summary
         if len(distractors) >= 2:

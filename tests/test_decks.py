@@ -196,7 +196,7 @@ def test_real_decks_of_a_policy_import_into_anki(built_site, col):
     assert note["Text"].endswith("パスワードは、他者に知られないように管理しなければならない。")
     assert {"policy::miyako", "topic::passwords", "role::staff", "clause::5.4_(３)_①"} <= set(note.tags)
     card = note.cards()[0]
-    assert card.question().endswith("職員等が5.4 (３) ①の定めによりしなければならないことは何ですか。")
+    assert card.question().endswith(f"「{content.topic('passwords').name}」について、職員等が5.4 (３) ①の定めによりしなければならないことは何ですか。")
     answer = card.answer()
     assert f"<b>{policy.obligations[[o.id for o in policy.obligations].index('miyako.password-keep-secret')].summary}</b>" in answer
     assert "パスワードは、他者に知られないように管理しなければならない。" in answer
@@ -288,7 +288,7 @@ def test_cards_ask_one_thing_and_answer_briefly(project, col):
     assert "<b>パスワードが流出したら所属長に速やかに報告する</b>" in report.answer()
     # no structure to ask about: what the clause requires, never "must or must not"
     keep = note_of(col, "miyako.password-keep-secret")
-    assert keep.cards()[0].question().endswith("職員等が1.1 ①の定めによりしなければならないことは何ですか。")
+    assert keep.cards()[0].question().endswith("「パスワード」について、職員等が1.1 ①の定めによりしなければならないことは何ですか。")
     assert keep["Back"] == "<b>パスワードを他人に知られないようにする</b>"
     assert keep["Text"] == "パスワードは、他者に知られないように管理しなければならない。"  # one quote
     for note_id in col.find_notes(""):

@@ -400,33 +400,34 @@ if (typeof module === "object" && module.exports) module.exports = HandbookQuizC
   var exam = el("section", { "class": "hb-quiz-exam", "aria-label": "試験" });
 
   /* The attempt in progress is kept for the browser tab (sessionStorage): reloading the page
-   * shows the same questions in the same order until it is graded. */
+   * shows the same questions in the same order, with the same start time, until it is graded. */
   var attemptKey = "hb-quiz-attempt:" + data.policy + ":" + data.revision + ":" + cfg.role;
 
-  function storedAttempt() {
+  function storedAttempt() { // {seed, started} or null
     try {
-      var raw = window.sessionStorage.getItem(attemptKey);
-      return raw === null ? null : parseInt(raw, 10) >>> 0;
+      var kept = JSON.parse(window.sessionStorage.getItem(attemptKey));
+      return kept && typeof kept.seed === "number" && typeof kept.started === "number" ? kept : null;
     } catch (e) {
       return null;
     }
   }
 
-  function keepAttempt(seed) {
-    try { window.sessionStorage.setItem(attemptKey, String(seed)); } catch (e) { /* not kept: a reload draws anew */ }
+  function keepAttempt(attempt) {
+    try { window.sessionStorage.setItem(attemptKey, JSON.stringify(attempt)); } catch (e) { /* not kept: a reload draws anew */ }
   }
 
   function endAttempt() {
     try { window.sessionStorage.removeItem(attemptKey); } catch (e) { /* nothing kept */ }
   }
 
-  function startExam(seed) {
-    seed = typeof seed === "number" ? seed : core.newSeed();
-    keepAttempt(seed);
+  function startExam(attempt) {
+    attempt = attempt && typeof attempt.seed === "number" ? attempt : { seed: core.newSeed(), started: Date.now() };
+    keepAttempt(attempt);
+    var seed = attempt.seed;
     clear(exam);
     var items = core.drawExam(pool, examSize, seed, data.exam, roles);
     exam.setAttribute("data-seed", String(seed));
-    var started = new Date();
+    var started = new Date(attempt.started);
     exam.appendChild(el("p", {}, items.length + " 問です。すべて答えてから「採点する」を押してください（" +
       passMark + "% 以上で合格）。"));
     var form = el("form", { "class": "hb-quiz-form", novalidate: "" });

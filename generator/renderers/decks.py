@@ -140,6 +140,13 @@ def excerpt(text: str, around: str = "") -> str:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
+def quote(o: Obligation, around: str) -> str:
+    """The one quote on a back: the text cut around the answer's words, or the lead-in when
+    only the lead-in has them (「…直ちに報告しなければならない。」 before a list of events)."""
+    source = o.lead_in if around and around not in o.text and around in o.lead_in else o.text
+    return excerpt(source, around)
+
+
 RECALL_WORDING = (("選択肢から1つ選んでください", "答えてください"), ("どれですか", "何ですか"), ("どれか", "何か"))
 """How a question that offered choices is asked when it offers none."""
 
@@ -173,20 +180,21 @@ def _tags(policy: Policy, o: Obligation) -> list[str]:
     return [tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)] + [tag("role", r) for r in o.actors]
 
 
-def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQuestion]) -> genanki.Note:
+def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQuestion], topic: str = "") -> genanki.Note:
     """The obligation's card: one thing to recall (its first generated question as a prompt, or
-    the action for its situation or clause); retired and withdrawn obligations are marked."""
+    the action for its situation, or for its clause under its topic's name ``topic``); retired
+    and withdrawn obligations are marked."""
     actors = "、".join(policy.role(r).name for r in o.actors)
     target = card_target(generated)
     if target is not None:
         answer = target.choices[target.answer]
         front, back = recall(target.question), f"<b>{escape(answer)}</b>"
-        text = "" if target.kind == "cloze" else escape(excerpt(o.text, target.basis))
+        text = "" if target.kind == "cloze" else escape(quote(o, target.basis))
     else:
         verb = {"must": "しなければならないこと", "must_not": "してはならないこと", "may": "してよいこと",
                 "should": "努めること"}.get(o.modality, "すること")
         front = escape(f"{o.when}、{actors}が{verb}は何ですか。" if o.when
-                       else f"{actors}が{o.clause}の定めにより{verb}は何ですか。")
+                       else f"{f'「{topic}」について、' if topic else ''}{actors}が{o.clause}の定めにより{verb}は何ですか。")
         back, text = f"<b>{escape(o.summary)}</b>", escape(excerpt(o.text))
     status = RETIRED_NOTICE if o.retired else "" if askable(o) else WITHDRAWN_NOTICE
     tags = _tags(policy, o) + (["retired"] if status else [])
@@ -197,9 +205,9 @@ def generated_note(policy: Policy, q: GeneratedQuestion) -> genanki.Note:
     """A generated question as a recall prompt: the question without choices; the answer, one
     quote cut around it and the clause on the back."""
     o = q.obligation
-    quote = "" if q.kind == "cloze" else escape(excerpt(o.text, q.basis))  # a cloze shows the text already
+    text = "" if q.kind == "cloze" else escape(quote(o, q.basis))  # a cloze shows the text already
     return _note(QUESTION_TYPE, genanki.guid_for(q.id), recall(q.question), f"<b>{escape(q.choices[q.answer])}</b>",
-                 quote, o.clause, policy, tags=_tags(policy, o) + ["question", f"kind::{q.kind}"])
+                 text, o.clause, policy, tags=_tags(policy, o) + ["question", f"kind::{q.kind}"])
 
 
 def question_note(policy: Policy, q: Question, roles: tuple[str, ...]) -> genanki.Note:
@@ -297,12 +305,15 @@ def extra_questions(policy: Policy) -> list[Question]:
     return [q for generated in generated_by_obligation(policy).values() for q in recallable(generated)[1:]]
 
 
-def policy_decks(policy: Policy, questions: list[Question]) -> Iterator[tuple[str, genanki.Deck]]:
-    """(file key, deck) of one policy, as :func:`deck_contents` selects them."""
+def policy_decks(policy: Policy, questions: list[Question],
+                 topics: dict[str, str] | None = None) -> Iterator[tuple[str, genanki.Deck]]:
+    """(file key, deck) of one policy, as :func:`deck_contents` selects them; ``topics`` maps
+    topic ids to the names cards show."""
     common = common_roles(policy)
     generated = generated_by_obligation(policy)
     for key, audience, obligations, asked in deck_contents(policy, questions):
-        notes = [obligation_note(policy, o, generated.get(o.id, [])) for o in obligations]
+        notes = [obligation_note(policy, o, generated.get(o.id, []), (topics or {}).get(o.topic, ""))
+                 for o in obligations]
         notes += [generated_note(policy, q) if isinstance(q, GeneratedQuestion)
                   else question_note(policy, q, q.roles or tuple(sorted(common))) for q in asked]
         name = deck_name(policy, audience)
@@ -323,5 +334,5 @@ class DeckRenderer:
         for pid in policies:
             policy = content.policy(pid)
             questions = [q for q in content.questions if q.policy == pid]
-            for key, deck in policy_decks(policy, questions):
+            for key, deck in policy_decks(policy, questions, {t.id: t.name for t in content.topics}):
                 yield Output(Layout.deck_file(pid, key), write_package([deck], release_timestamp(policy)))
