@@ -16,6 +16,7 @@
 
   var LIMIT = 20;            // results shown
   var MIN_COVERAGE = 0.6;    // share of a term's (weighted) bigrams a record must hold
+  var LOOSE_COVERAGE = 0.34; // … when no record holds that much of any term (フルスキャン)
   var ALSO_WEIGHT = 0.8;     // a bigram held only through an everyday word (search.yaml)
   var STEM_WEIGHT = 0.8;     // a term matched by its stem only (聞かれた → 聞か)
   var CORE_WEIGHT = 0.7;     // … or by its core only (聞)
@@ -197,7 +198,7 @@
 
   // Records holding enough of one form of a term: number → coverage, and the form's weight. A
   // form of one character is found through the bigrams that contain it.
-  function match(index, form) {
+  function match(index, form, least) {
     var count = index.data.docs.length;
     var hits = new Map();
     var total = 0;
@@ -219,7 +220,7 @@
       own.forEach(function (n) { held.set(n, (held.get(n) || 0) + weight); });
       also.forEach(function (n) { held.set(n, (held.get(n) || 0) + ALSO_WEIGHT * weight); });
     });
-    held.forEach(function (weight, n) { if (weight / total >= MIN_COVERAGE) hits.set(n, weight / total); });
+    held.forEach(function (weight, n) { if (weight / total >= least) hits.set(n, weight / total); });
     return { hits: hits, weight: total };
   }
 
@@ -243,15 +244,14 @@
     return !city || !own || own === city;
   }
 
-  // Ranked in two passes: every record by coverage (and names), then the best of them again
-  // with the bonuses that need their folded text.
-  function search(index, query, city) {
-    var parsed = terms(query);
+  // Every record in scope holding at least ``least`` of some form of a term, with what it holds;
+  // and the weight of the whole query.
+  function collect(index, parsed, city, least) {
     var found = new Map();
     var allWeight = 0;
     parsed.terms.forEach(function (term, t) {
       term.forms.forEach(function (form, k) {
-        var result = match(index, form[0]);
+        var result = match(index, form[0], least);
         if (!k) allWeight += result.weight;
         result.hits.forEach(function (coverage, n) {
           if (!inScope(index, n, city)) return;
@@ -262,7 +262,17 @@
         });
       });
     });
-    var results = Array.from(found.values());
+    return { records: found, weight: allWeight };
+  }
+
+  // Ranked in two passes: every record by coverage (and names), then the best of them again
+  // with the bonuses that need their folded text.
+  function search(index, query, city) {
+    var parsed = terms(query);
+    var found = collect(index, parsed, city, MIN_COVERAGE);
+    if (!found.records.size) found = collect(index, parsed, city, LOOSE_COVERAGE);
+    var allWeight = found.weight;
+    var results = Array.from(found.records.values());
     function rank(withText) {
       results.forEach(function (r) {
         var best = [];
