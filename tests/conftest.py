@@ -63,6 +63,10 @@ not_obligations:
     reason: appointment
 """
 
+CONTACTS_NOTICE = ("content/miyako/policy.yaml: 注意: 連絡先（contacts）が未設定です。インシデントの連絡先"
+                   "（統一的な窓口などの名称・内線・メール）を書いてください。ページには「連絡先が未設定です」と表示されます。")
+"""What ``handbook validate`` says, on success, of the fixture policy (it has no contacts)."""
+
 BASE_FILES = {
     "content/roles.yaml": "roles:\n  - id: all-staff\n    name: 全職員\n    description: 全員\n"
                           "  - id: section-head\n    name: 課長\n    description: 所属長\n",
