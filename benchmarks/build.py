@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             result = run_build(project)
             obligations = sum(len(re.findall(r"^  - id: ", p.read_text(encoding="utf-8"), re.M))
                               for p in (project / "content").glob("*/obligations/*.yaml"))
-            index = (project / "site" / "search" / "index.js").stat().st_size / 1000
+            index = next((project / "site" / "search").glob("index.*.js")).stat().st_size / 1000
             base = base or (result["wall"], index)
             print(f"| {scale} | {obligations} | {result['wall']:.1f} | {result['wall'] / base[0]:.2f} | "
                   f"{size_mb(project / 'site'):.1f} | {index:.0f} | {index / base[1]:.2f} |")
