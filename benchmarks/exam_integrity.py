@@ -54,7 +54,7 @@ PASS_MARK = 80
 PERMISSIVE = re.compile(r"(てもよい|でもよい|てよい|て構わない|てかまわない|必要はない|不要|しなくてよい|ことはできない|ことができる)。?$")
 """Endings that allow rather than oblige: a test-taker's cue that a statement is false."""
 
-NODE_HARNESS = r"""
+NODE_PRELUDE = r"""
 const fs = require("fs");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const core = require(input.quizJs);
@@ -62,6 +62,10 @@ globalThis.window = globalThis;
 require(input.bankJs);
 const data = window.HANDBOOK_QUIZ[input.policy];
 const byId = new Map(data.questions.map((q) => [q.id, q]));
+"""
+"""Loads quiz.js (the one implementation of the draw) and a bank in node; shared with the tests."""
+
+NODE_HARNESS = NODE_PRELUDE + r"""
 const out = [];
 for (const p of input.pools) {
   const items = p.ids.map((id) => byId.get(id));

@@ -20,27 +20,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import io
 import logging
 import multiprocessing
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import time
-import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive import zip_bytes
 from .content import load_content
 from .errors import HandbookError
 from .manifest import BUILD_INFO, build_info
 from .model import Content
 from .renderers import Output, Settings, render_downloads
 from .renderers.templating import environment
-from .stage import SITE, Project, fingerprint, read_project, stage
+from .stage import SITE, Project, fingerprint, read_project, stage, write
 from .training.bank import bank_json
 from .training.scorm import scorm_packages
 
@@ -68,7 +66,7 @@ def build(root: Path, progress=None) -> BuildResult:
     content = load_content(root)  # validate first: on any problem nothing is built
     project = read_project(root, content)
     clock.lap("load")
-    policies = project.policies or tuple(p.id for p in content.policies)
+    policies = project.policies
     say(f"配布物を作っています（規程 {len(policies)} 件）…")
     downloads = render_downloads(content, policies)
     for_dist = training_files(content, project, policies)
@@ -80,9 +78,9 @@ def build(root: Path, progress=None) -> BuildResult:
         configs = stage_and_build(project, content, policies, downloads, work, clock)
         dist = work / "dist"
         for output in downloads:
-            _write(dist / output.path.removeprefix("downloads/"), output.data)
+            write(dist / output.path.removeprefix("downloads/"), output.data)
         for path, data in for_dist:
-            _write(dist / path, data)
+            write(dist / path, data)
         for name, config in configs.items():
             if name != PORTAL:
                 folder = name.removeprefix("handbook-")
@@ -210,24 +208,12 @@ class _MkDocsMessages(logging.Handler):
 
 def zip_folder(folder: Path, name: str, day: datetime.date, extra: dict[str, bytes] | None = None) -> bytes:
     """A zip of the folder under ``name/`` (plus ``extra`` files beside it): sorted entries dated
-    ``day``, files readable by all (0644) and folders listable (0755), so a web server running as
-    another user can serve them."""
+    ``day``, readable by a web server running as another user (:func:`archive.zip_bytes`)."""
     stamp = datetime.datetime.fromtimestamp(_midnight(day), datetime.timezone.utc).timetuple()[:6]
     entries = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*")} | (extra or {})
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for relative in sorted(entries):
-            source = entries[relative]
-            if isinstance(source, Path) and source.is_dir():
-                info = zipfile.ZipInfo(f"{name}/{relative}/", date_time=stamp)
-                info.external_attr = (stat.S_IFDIR | 0o755) << 16
-                archive.writestr(info, b"")
-                continue
-            info = zipfile.ZipInfo(f"{name}/{relative}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (stat.S_IFREG | 0o644) << 16
-            archive.writestr(info, source.read_bytes() if isinstance(source, Path) else source)
-    return buffer.getvalue()
+    return zip_bytes(((f"{name}/{relative}", None if isinstance(source, Path) and source.is_dir()
+                       else source.read_bytes() if isinstance(source, Path) else source)
+                      for relative, source in sorted(entries.items())), stamp)
 
 
 def admin_readme(content: Content, policy: str) -> bytes:
@@ -246,8 +232,3 @@ def publish(built: Path, target: Path) -> None:
     built.rename(target)
     if old.exists():
         shutil.rmtree(old)
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

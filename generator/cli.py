@@ -166,7 +166,7 @@ def cmd_stage(root: Path, args: argparse.Namespace) -> int:
 
     content = load_content(root)
     project = read_project(root, content)
-    policies = project.policies or tuple(p.id for p in content.policies)
+    policies = project.policies
     out = (root / args.out).resolve()
     if out.exists():
         shutil.rmtree(out)

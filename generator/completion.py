@@ -180,21 +180,23 @@ def parse_record(line: str) -> CompletionRecord:
 
 
 def _date(text: str, wrong: list[str], label: str) -> datetime.date:
-    if DATE.fullmatch(text):
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            wrong.append(f"{label}「{text}」（存在しない日付）")
-    return datetime.date.min
+    return _parsed(text, DATE, datetime.date.fromisoformat, "日付", datetime.date.min, wrong, label)
 
 
 def _timestamp(text: str, wrong: list[str], label: str) -> datetime.datetime:
-    if TIMESTAMP.fullmatch(text):
+    return _parsed(text, TIMESTAMP, datetime.datetime.fromisoformat, "日時",
+                   datetime.datetime.min.replace(tzinfo=datetime.timezone.utc), wrong, label)
+
+
+def _parsed(text, form: re.Pattern, parse, kind: str, fallback, wrong: list[str], label: str):
+    """``text`` parsed when it has the documented form and names a real date; otherwise
+    ``fallback``, with a reason added to ``wrong`` when the form was right but the date is not."""
+    if form.fullmatch(text):
         try:
-            return datetime.datetime.fromisoformat(text)
+            return parse(text)
         except ValueError:
-            wrong.append(f"{label}「{text}」（存在しない日時）")
-    return datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+            wrong.append(f"{label}「{text}」（存在しない{kind}）")
+    return fallback
 
 
 def _answers(text: str, wrong: list[str]) -> tuple[tuple[str, int | None], ...]:

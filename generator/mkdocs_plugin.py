@@ -57,7 +57,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         try:
             content = load_content(root)
             project = read_project(root, content)
-            policies = project.policies or tuple(p.id for p in content.policies)
+            policies = project.policies
             downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
                 staged = stage(project, content, project.settings(policies), downloads, Path(tmp), guide=GUIDE)
@@ -69,8 +69,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.docs_dir = str(target)
         for key in ("nav", "site_name", "use_directory_urls"):
             config[key] = staged_config[key]
-        for key in ("brand", "search_index", "incident"):
-            config.extra[key] = staged_config["extra"][key]
+        config.extra.update(staged_config["extra"])
         return config
 
     def _downloads(self, root: Path, content, pid: str) -> list[Output]:

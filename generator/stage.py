@@ -51,7 +51,8 @@ class Project:
     config: dict
     """The MkDocs settings as written, without the handbook plugin."""
     policies: tuple[str, ...]
-    """``plugins: handbook: policies``: the policies the site publishes (empty: all)."""
+    """The policies the site publishes: ``plugins: handbook: policies``, or every policy of the
+    content when none is configured."""
     quiz_questions: int
     """``quiz_questions``: questions drawn for one exam."""
     quiz_pass_mark: int
@@ -99,7 +100,7 @@ def read_project(root: Path, content: Content) -> Project:
         raise HandbookError(problems)
     folder = load_settings(root).banks_folder
     kept = tuple(p.read_bytes() for p in sorted(folder.rglob("bank-*.json"))) if folder.is_dir() else ()
-    return Project(root, config, tuple(policies), questions, mark, kept)
+    return Project(root, config, tuple(policies) or tuple(p.id for p in content.policies), questions, mark, kept)
 
 
 def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,
@@ -113,12 +114,12 @@ def stage(project: Project, content: Content, settings: Settings, downloads: lis
     shutil.copytree(project.docs, docs, ignore=shutil.ignore_patterns(GUIDE))
     if guide is not None:
         shutil.copytree(project.docs / GUIDE, docs / guide, dirs_exist_ok=True)
+    static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     outputs = render_pages(content, settings) + [
         o for o in downloads if o.path.split("/")[1] in settings.policies]
     for output in outputs:
         write(docs / output.path, output.data)
     generated = {o.path for o in outputs}
-    static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     static = {path: text for path, text in static.items() if path not in generated}
     write(docs / SEARCH_INDEX, index_script(content, settings.layout, static))
     path = target / "mkdocs.yml"

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from benchmarks.exam_integrity import NODE_PRELUDE
 from generator.content import load_content
 from generator.questions import APPLIED_KINDS, answer_roles, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, bank, pool
 from generator.renderers.quiz import bank_script
@@ -21,14 +22,7 @@ SEEDS = 300
 HELD: dict[str, list[str]] = {}
 """Role ids the all-staff taker holds, per policy (filled by the draws fixture)."""
 
-HARNESS = r"""
-const fs = require("fs");
-const input = JSON.parse(fs.readFileSync(0, "utf8"));
-const core = require(input.quizJs);
-globalThis.window = globalThis;
-require(input.bankJs);
-const data = window.HANDBOOK_QUIZ[input.policy];
-const byId = new Map(data.questions.map((q) => [q.id, q]));
+HARNESS = NODE_PRELUDE + r"""
 const items = input.ids.map((id) => byId.get(id));
 const exams = [];
 for (let seed = 1; seed <= input.seeds; seed++) {

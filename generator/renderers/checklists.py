@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..archive import zip_bytes
 from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy
 from ..spreadsheet import csv_field, put
@@ -232,16 +233,11 @@ def workbook_bytes(wb: Workbook) -> bytes:
     wb.properties.creator = "handbook"
     raw = io.BytesIO()
     wb.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            data = src.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
-            dst.writestr(info, data)
-    return out.getvalue()
+    with zipfile.ZipFile(raw) as saved:
+        entries = [(name, saved.read(name)) for name in saved.namelist()]
+    # openpyxl stamps the save time into docProps/core.xml
+    return zip_bytes((name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+                      if name == "docProps/core.xml" else data) for name, data in entries)
 
 
 def checklist_page(content: Content, policy: Policy, role_id: str, layout: Layout) -> str:

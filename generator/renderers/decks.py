@@ -28,15 +28,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html
-import io
 import itertools
 import sqlite3
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import genanki
 
+from ..archive import zip_bytes
 from ..layout import Layout
 from ..model import Content, Obligation, Policy, Question
 from ..questions import GeneratedQuestion, askable, generate
@@ -230,13 +229,7 @@ def write_package(decks: list[genanki.Deck], timestamp: float) -> bytes:
         database = connection.serialize()
     finally:
         connection.close()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in (("collection.anki2", database), ("media", b"{}")):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buffer.getvalue()
+    return zip_bytes([("collection.anki2", database), ("media", b"{}")])
 
 
 def deck_name(policy: Policy, audience: str) -> str:

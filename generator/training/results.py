@@ -31,7 +31,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..completion import RecordError, is_record, parse_record
+from ..completion import STAFF_NUMBER, RecordError, is_record, parse_record
 from ..errors import HandbookError, Problem, Problems, display_path
 from ..model import Policy
 from . import ledger
@@ -47,7 +47,6 @@ MOODLE_DATE = ("Last downloaded from this course", "このコースからの最�
 MOODLE_GRADE = re.compile(r"[^:]{1,40}: ?(.+) \((?:Percentage|パーセンテージ)\)")
 SCORE = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,2})?")
 PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,2})?) ?%")
-STAFF_NUMBER = re.compile(r"[0-9A-Z]{3,16}")
 DAY_OR_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?")
 UNIX_TIME = re.compile(r"[0-9]{9,11}")
 JST = datetime.timezone(datetime.timedelta(hours=9))

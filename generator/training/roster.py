@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..completion import STAFF_NUMBER
 from ..errors import HandbookError, Problem, Problems, display_path
 from ..model import Policy
 from . import ledger
@@ -27,7 +28,6 @@ from .textfile import decode
 
 COLUMNS = ("職員番号", "氏名", "所属", "役割", "採用日", "雇用区分")
 """Required header cells."""
-STAFF_NUMBER = re.compile(r"[0-9A-Z]{3,16}")
 ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 EXCEL_DATE = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
 ROLE_SEPARATORS = re.compile(r"[、;；\n]")

@@ -9,20 +9,18 @@ question pool). The zip bytes depend only on the content: fixed timestamps and f
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Iterable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..archive import zip_bytes
 from ..model import Content
 from ..questions import bank, pool
 from .bank import exam_title
 
 FILES = ("index.html", "scorm-exam.js", "exam-data.js")
 """The package's files besides the manifest, in zip order."""
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _environment() -> Environment:
@@ -40,15 +38,8 @@ def exam_data(title: str, questions, size: int, pass_mark: int) -> str:
 
 
 def package(files: dict[str, str]) -> bytes:
-    """A deterministic zip: fixed times and permissions, files in the given order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in files.items():
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, text.encode("utf-8"))
-    return out.getvalue()
+    """A deterministic zip of the package's files, in the given order."""
+    return zip_bytes((name, text.encode("utf-8")) for name, text in files.items())
 
 
 def scorm_packages(content: Content, policy_ids: Iterable[str], questions: int = 20,
