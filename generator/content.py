@@ -16,7 +16,7 @@ from typing import Any
 from .errors import Problems, display_path
 from .manifest import check_published
 from .model import (
-    BestBet, Chapter, Contact, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
+    MAX_ESSENTIALS, BestBet, Chapter, Contact, Content, GlossaryTerm, LocalRole, NotObligation, Obligation, Policy,
     Question, Revision, Role, SearchTerm, SourceGap, Table, Topic,
 )
 from .questions import check as check_generated, generate
@@ -359,9 +359,29 @@ class _PolicyChecks:
             for name in (role.name, *role.aliases):
                 if self.source.find(name) is None:
                     self.problems.add(self.path, line, f"役割名「{name}」が原文にありません。原文どおりの名称を書いてください。")
+        self.essentials()
         for contact in self.policy.contacts:
             if contact.role and contact.role not in self.role_ids:
                 self.problems.add(self.path, _line(contact), f"連絡先「{contact.name}」の role「{contact.role}」はこの規程の役割にありません。")
+
+    def essentials(self) -> None:
+        """「まず守ること」 lists a handful of the role's own, current obligations, each once."""
+        obligations = {o.id: o for o in self.policy.obligations}
+        for role in self.policy.roles:
+            if len(role.essentials) > MAX_ESSENTIALS:
+                self.add(role.location, f"役割「{role.id}」の essentials が{len(role.essentials)}件あります。"
+                                        f"毎週のように出会う{MAX_ESSENTIALS}件以内に絞ってください。", "essentials")
+            for oid in sorted({oid for oid in role.essentials if role.essentials.count(oid) > 1}):
+                self.add(role.location, f"役割「{role.id}」の essentials に「{oid}」が2回以上あります。", "essentials")
+            for oid in role.essentials:
+                o = obligations.get(oid)
+                if o is None:
+                    self.add(role.location, f"役割「{role.id}」の essentials にある「{oid}」は{self.policy.municipality}の義務にありません。", "essentials")
+                elif o.retired:
+                    self.add(role.location, f"役割「{role.id}」の essentials にある「{oid}」は廃止された義務です。", "essentials")
+                elif role.id not in o.actors:
+                    self.add(role.location, f"役割「{role.id}」の essentials にある「{oid}」は、この役割が actors にない義務です。"
+                                            "この役割自身が守る義務を書いてください。", "essentials")
 
     def glossary_and_tables(self) -> None:
         for term in self.policy.glossary:

@@ -268,9 +268,9 @@ class PageLinks:
         return self.to(self.layout.changes(self.policy))
 
     def obligation(self, obligation: Obligation) -> str:
-        """An obligation where it is shown in full: on its first actor's role page (of its own policy,
-        so the portal's comparison pages link to every policy)."""
-        return self.to(self.layout.role(obligation.policy, obligation.actors[0]), obligation_anchor(obligation.id))
+        """An obligation where it is shown in full, verbatim text and conditions: on its topic page
+        (of its own policy, so the portal's comparison pages link to every policy)."""
+        return self.to(self.layout.topic(obligation.policy, obligation.topic), obligation_anchor(obligation.id))
 
     def compare_topic(self, topic: str) -> str:
         return self.to(self.layout.compare_topic(topic))

@@ -18,6 +18,8 @@ DATE = {"format": "date"}
 
 MAX_TEXT_LENGTH = 5000
 """The longest string any field may hold, in characters (the longest real one has about 600)."""
+MAX_ESSENTIALS = 8
+"""At most this many obligations under a role's 「まず守ること」: a handful, not a second list."""
 
 Modality = Literal["must", "must_not", "may", "should", "shall"]
 MODALITY_LABELS: dict[str, str] = {
@@ -93,6 +95,12 @@ class Topic:
     """Other words staff use for it (USBメモリ, 私物パソコン …); they feed search."""
     description: str = ""
     """One or two sentences on what the topic covers."""
+    task: str = ""
+    """The situation as staff meet it, titling the topic's rules on role pages, e.g.
+    「情報や記録媒体を持ち出す・運ぶ・送るとき」; empty for a chapter (its name is used)."""
+    weekly: bool = False
+    """A situation most staff meet week by week (mail, passwords, taking things out …): role pages
+    list it before the others."""
     location: Location | None = field(default=None, compare=False, metadata=DERIVED)
     """Where the record is written; filled in by the loader."""
 
@@ -117,6 +125,11 @@ class LocalRole:
     """Clause that establishes the role, as printed."""
     description: str = ""
     """Its authority and duties in a sentence or two, for the role page."""
+    essentials: tuple[str, ...] = ()
+    """Ids of the handful (at most eight) of its own obligations every holder meets week by week
+    (incidents, passwords and cards, media and taking things out, the desk, mail), shown first on
+    its page under 「まず守ること」 and, one line each, on the pages of the roles that are its
+    members. An editor's choice; empty for no such section."""
     location: Location | None = field(default=None, compare=False, metadata=DERIVED)
     """Where the record is written; filled in by the loader."""
 

@@ -25,6 +25,22 @@ class RoleRules:
     """Obligations imposed on this role through another (contract clauses, pledges)."""
 
     @property
+    def essentials(self) -> tuple[Obligation, ...]:
+        """Its own 「まず守ること」, in the editor's order (``essentials`` in policy.yaml)."""
+        return _essentials(self.role, self.own)
+
+    @property
+    def member_essentials(self) -> tuple[tuple[LocalRole, tuple[Obligation, ...]], ...]:
+        """The 「まず守ること」 of each role it is a member of (every 課長 is also 職員等)."""
+        return tuple((member, _essentials(member, group)) for member, group in self.inherited
+                     if member.essentials)
+
+    @property
+    def shown_first(self) -> frozenset[str]:
+        """Ids of every obligation under 「まず守ること」, which the rest of the page leaves out."""
+        return frozenset(o.id for o in self.essentials + tuple(o for _, group in self.member_essentials for o in group))
+
+    @property
     def all_obligations(self) -> tuple[Obligation, ...]:
         """Own and inherited obligations, each once, in source order (a checklist lists them, by topic)."""
         seen, result = set(), []
@@ -33,6 +49,11 @@ class RoleRules:
                 seen.add(o.id)
                 result.append(o)
         return tuple(sorted(result, key=lambda o: o.source_line))
+
+
+def _essentials(role: LocalRole, among: tuple[Obligation, ...]) -> tuple[Obligation, ...]:
+    chosen = {o.id: o for o in among if o.id in role.essentials}
+    return tuple(chosen[oid] for oid in role.essentials if oid in chosen)
 
 
 def reading_order(policy: Policy) -> list[LocalRole]:
@@ -75,6 +96,12 @@ def by_topic(content: Content, obligations: tuple[Obligation, ...]) -> list[tupl
     for o in obligations:
         groups.setdefault(o.topic, []).append(o)
     return [(content.topic(t), groups[t]) for t in sorted(groups, key=lambda t: order.get(t, 1_000))]
+
+
+def by_task(content: Content, obligations) -> list[tuple[Topic, list[Obligation]]]:
+    """Group obligations by topic for a role page: the situations staff meet week by week first,
+    each part in the order of ``topics.yaml``."""
+    return sorted(by_topic(content, tuple(obligations)), key=lambda group: not group[0].weekly)
 
 
 def role_changes(rules: RoleRules) -> tuple[Obligation, ...]:

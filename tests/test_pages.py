@@ -37,7 +37,7 @@ def test_topic_index_lists_every_topic_with_obligations(built_site):
 
 
 def test_glossary_terms_show_as_tooltips_without_changing_the_quote(built_site):
-    html = page(built_site, "moriyama/roles/staff")
+    html = page(built_site, "moriyama/topics/asset-handling")
     assert re.search(r'<abbr title="[^"]+">情報資産</abbr>', html)
     # every verbatim quote, tags stripped, is still found in the source text
     source = (built_site / "content" / "moriyama" / "source.txt").read_text(encoding="utf-8")

@@ -120,8 +120,8 @@ def test_changes_page_lists_each_revision_with_links_to_the_obligations(tmp_path
     page = pages["changes.md"]
     assert "## 令和9年4月改定（2027-04-01）\n\nパスワードの長さを定め、流出の報告を「直ちに」に改めました。\n\n変わった義務（4 件）:" in page
     assert "- <span class=\"hb-retired\">廃止</span> 1\\.1 ① パスワードを他人に知られないようにする\n" in page
-    assert "- [1\\.1 ①](roles/staff.md#miyako--password-length) パスワードを12文字以上にする（職員等）\n" in page
-    assert "- [1\\.2 ②](roles/security-manager.md#miyako--manager-check) パスワードの管理状況を毎年度確認する（情報セキュリティ管理者）\n" in page
+    assert "- [1\\.1 ①](topics/passwords.md#miyako--password-length) パスワードを12文字以上にする（職員等）\n" in page
+    assert "- [1\\.2 ②](topics/passwords.md#miyako--manager-check) パスワードの管理状況を毎年度確認する（情報セキュリティ管理者）\n" in page
     assert page.endswith("## 制定（2026-04-01）\n\nテスト市の最初の対策基準です。\n\n")
     assert "[改定のポイント](changes.md)" in pages["index.md"]
 
@@ -133,14 +133,14 @@ def test_role_pages_list_the_changes_that_concern_the_role_and_mark_the_cards(tm
     assert "令和9年4月改定（2027-04-01）で、この役割に関わる次の義務が変わりました。改定の全体は[改定のポイント](../changes.md)にあります。" in section
     assert [line for line in section.splitlines() if line.startswith("- ")] == [
         '- <span class="hb-retired">廃止</span> 1\\.1 ① パスワードを他人に知られないようにする',
-        "- [1\\.1 ①](staff.md#miyako--password-length) パスワードを12文字以上にする",
-        "- [1\\.2 ①](staff.md#miyako--password-report-leak) パスワードが流出したら所属長に直ちに報告する",
+        "- [1\\.1 ①](../topics/passwords.md#miyako--password-length) パスワードを12文字以上にする",
+        "- [1\\.2 ①](../topics/passwords.md#miyako--password-report-leak) パスワードが流出したら所属長に直ちに報告する",
     ]
     assert "miyako--manager-check" not in staff  # the manager's own duty does not concern all staff
-    assert "[1\\.2 ②](security-manager.md#miyako--manager-check)" in manager.split("## しなければならないこと")[0]
+    assert "[1\\.2 ②](../topics/passwords.md#miyako--manager-check)" in manager.split("## しなければならないこと")[0]
     badge = '<span class="hb-revised" title="令和9年4月改定で変わった義務">改定 2027-04-01</span>'
     assert staff.count(badge) == 2 and manager.count(badge) == 4  # the manager also sees 報告を受けること
-    assert f'<li markdown="span">{badge}[1\\.2 ①](roles/staff.md#miyako--password-report-leak)' in pages["source.md"]
+    assert f'<li markdown="span">{badge}[1\\.2 ①](topics/passwords.md#miyako--password-report-leak)' in pages["source.md"]
 
 
 def test_a_current_revision_alone_publishes_no_change_list(tmp_path):
@@ -165,12 +165,12 @@ def test_comparison_pages_put_the_municipalities_side_by_side(tmp_path):
            "- [パスワード](topics/passwords.md): テスト市 3 件\n" in gaps
     topic = pages["compare/topics/passwords.md"]
     assert '<th scope="col">テスト市（3 件）</th><th scope="col">比較市（0 件）</th>' in topic
-    assert ('<li markdown="span">[1\\.2 ②](../../miyako/roles/security-manager.md#miyako--manager-check) '
+    assert ('<li markdown="span">[1\\.2 ②](../../miyako/topics/passwords.md#miyako--manager-check) '
             "パスワードの管理状況を毎年度確認する（情報セキュリティ管理者）</li>") in topic
     assert "<p>義務はありません。</p>" in topic
     role = pages["compare/roles/all-staff.md"]
     assert "[職員等](../../miyako/roles/staff.md)" in role and "[職員](../../nabari/roles/staff.md)" in role
-    assert "[2\\.1 ①](../../nabari/roles/staff.md#nabari--training-attend) 情報セキュリティ研修を毎年度受ける</li>" in role
+    assert "[2\\.1 ①](../../nabari/topics/human.md#nabari--training-attend) 情報セキュリティ研修を毎年度受ける</li>" in role
     assert "この役割はありません。" in pages["compare/roles/section-head.md"]
     assert not any(path.startswith("compare/") for path in staged(tmp_path / "one", REVISED_FILES, ("miyako",)))
 
@@ -186,4 +186,4 @@ def test_revised_portal_builds_with_the_comparison_in_its_navigation(project):
     assert '<span class="hb-revised" title="令和9年4月改定で変わった義務">改定 2027-04-01</span>' in staff
     assert '<a href="../changes.html">改定のポイント</a>' in staff
     topic = html_file(site, "compare/topics/passwords").read_text(encoding="utf-8")
-    assert '<a href="../../miyako/roles/security-manager.html#miyako--manager-check">1.2 ②</a>' in topic
+    assert '<a href="../../miyako/topics/passwords.html#miyako--manager-check">1.2 ②</a>' in topic

@@ -13,7 +13,7 @@ from ..anchors import clause_anchor
 from ..layout import Layout, PageLinks
 from ..model import Content, Obligation, Policy, SourceGap, Topic
 from ..sources import squeeze
-from ..views import by_topic, reading_order, role_changes, role_rules
+from ..views import by_task, by_topic, reading_order, role_changes, role_rules
 from . import Output, Settings
 from .decks import decks_for_role
 from .templating import environment
@@ -61,7 +61,8 @@ class PolicyPages:
         for r in rules:
             yield self.page(layout.role(pid, r.role.id), "role.md.j2", rules=r, changes=role_changes(r),
                             decks=decks_for_role(self.policy, questions, r.role.id),
-                            by_topic=lambda obs: by_topic(self.content, obs))
+                            by_topic=lambda obs: by_topic(self.content, obs),
+                            by_task=lambda obs: by_task(self.content, obs))
         yield self.page(layout.topics(pid), "topics.md.j2", topics=topics)
         for topic, obligations in topics:
             yield self.page(layout.topic(pid, topic.id), "topic.md.j2", topic=topic,
