@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 build: $(STAMP)
 	$(BIN)/handbook build
 
+# Tests run in one process per core (pytest-xdist); the real site is built once and shared.
 test: $(STAMP)
 	bash scripts/test-services.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # The fast subset while editing: no site builds, no browser (make test runs everything).
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not browser"
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not slow and not browser"
 
 # Rewrite tests/golden/ from the small fixture project after an intended change; review the diff.
 golden: $(STAMP)

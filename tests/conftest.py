@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import textwrap
 from pathlib import Path
@@ -112,16 +113,22 @@ def project(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real project built once into a temporary copy (site/ and dist/)."""
+def built_site(tmp_path_factory, worker_id) -> Path:
+    """The real project built once into a temporary copy (site/ and dist/), shared read-only by
+    the test processes of ``pytest -n`` (the first to need it builds it, the others wait)."""
     from generator.build import build
 
-    copy = tmp_path_factory.mktemp("real")
-    for name in ("content", "quizzes", "docs", "site-overrides"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, copy / name)
-    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    build(copy)
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    copy = shared / "real"
+    with open(shared / "real.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (copy / "site").is_dir():
+            shutil.rmtree(copy, ignore_errors=True)
+            for name in ("content", "quizzes", "docs", "site-overrides"):
+                if (ROOT / name).exists():
+                    shutil.copytree(ROOT / name, copy / name)
+            shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+            build(copy)
     return copy
 
 
@@ -169,13 +176,16 @@ def site_url(built_site):
 # --- markers: `make check` runs what is neither slow nor in the browser -------------------------
 
 def pytest_collection_modifyitems(items):
-    """``browser``: drives chromium; ``slow``: builds a site (the real one or a small one)."""
+    """``browser``: drives chromium; ``slow``: builds a site (the real one or a small one); the
+    PostgreSQL ledger tests share one database, so ``pytest -n`` runs them in one process."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & {"browser", "site_url"}:
             item.add_marker(pytest.mark.browser)
         if fixtures & {"built_site", "site_url"}:
             item.add_marker(pytest.mark.slow)
+        if getattr(item, "callspec", None) and item.callspec.params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.xdist_group("postgresql"))  # one test database: one process at a time
 
 
 def pytest_addoption(parser):
