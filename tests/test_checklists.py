@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as html_lib
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -183,10 +184,10 @@ def fill(content, path: Path, unit: str | None, statuses: dict[int, str], edit=N
     return path
 
 
-@pytest.fixture
-def returned(content, tmp_path, monkeypatch):
-    """Three good workbooks and six broken ones in tmp_path (the working folder)."""
-    monkeypatch.chdir(tmp_path)
+@pytest.fixture(scope="module")
+def returned_files(content, tmp_path_factory) -> Path:
+    """Three good workbooks and six broken ones, written once for the module."""
+    tmp_path = tmp_path_factory.mktemp("returned")
     n = len(staff_rows(content))
     fill(content, tmp_path / "a.xlsx", "総務課", {1: "実施", 2: "未実施", 3: "一部実施", 4: "該当なし"})
     fill(content, tmp_path / "b.xlsx", "<b>総務課</b>", {i: "実施" for i in range(1, n + 1)} | {2: "未実施", 5: "未実施"})
@@ -197,6 +198,14 @@ def returned(content, tmp_path, monkeypatch):
     (tmp_path / "notes.xlsx").write_text("これは Excel ではありません", encoding="utf-8")
     fill(content, tmp_path / "checklist-staff.xlsx", None, {1: "実施"})
     fill(content, tmp_path / "bad-status.xlsx", "会計課", {1: "済", 3: " 実施 "})
+    return tmp_path
+
+
+@pytest.fixture
+def returned(returned_files, tmp_path, monkeypatch):
+    """A copy of the returned workbooks in tmp_path, the working folder."""
+    shutil.copytree(returned_files, tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
