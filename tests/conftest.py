@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,20 +98,22 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def make_project(root: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
+    """A project folder at ``root``: the base files, overridden by ``files`` (None deletes), and
+    the real ``mkdocs.yml``, ``docs/`` and ``site-overrides/``."""
+    merged = {**BASE_FILES, **(files or {})}
+    write_files(root, {k: v for k, v in merged.items() if v is not None})
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", root / "docs", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "site-overrides", root / "site-overrides", dirs_exist_ok=True)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """``project(files)`` → a project folder with the base files, overridden by ``files`` (None deletes)."""
     monkeypatch.chdir(tmp_path)
-
-    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
-        merged = {**BASE_FILES, **(files or {})}
-        write_files(tmp_path, {k: v for k, v in merged.items() if v is not None})
-        shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-        shutil.copytree(ROOT / "docs", tmp_path / "docs", dirs_exist_ok=True)
-        shutil.copytree(ROOT / "site-overrides", tmp_path / "site-overrides", dirs_exist_ok=True)
-        return tmp_path
-
-    return make
+    return lambda files=None: make_project(tmp_path, files)
 
 
 @pytest.fixture(scope="session")
@@ -154,9 +158,9 @@ def browser():
         instance.close()
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    """The built three-policy site served over http on a free local port: ``http://127.0.0.1:N``."""
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """``folder`` served over http on a free local port, as ``http://127.0.0.1:N``."""
     import functools
     import http.server
     import threading
@@ -165,12 +169,21 @@ def site_url(built_site):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(built_site / "site"))
+    handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built three-policy site served over http on a free local port: ``http://127.0.0.1:N``."""
+    with serve(built_site / "site") as url:
+        yield url
 
 
 # --- markers: `make check` runs what is neither slow nor in the browser -------------------------

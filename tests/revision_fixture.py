@@ -135,3 +135,78 @@ obligations:
 }
 """A second municipality: it requires training and care with e-mail (topics human and email), which
 the test policy does not, and has no section head and no password rule."""
+
+# --- training across the revision: an obligation it leaves alone, and the questions before and after --
+
+DEVICES_SOURCE = """\
+1.3 端末
+①職員等は、離席時に端末をロックしなければならない。
+"""
+
+DEVICES = """\
+number: "1.3"
+title: 端末
+obligations:
+  - id: miyako.lock-screen
+    clause: 1.3 ①
+    text: 職員等は、離席時に端末をロックしなければならない。
+    actors: [staff]
+    modality: must
+    topic: passwords
+    summary: 離席時は端末をロックする
+"""
+
+QUIZ_BEFORE = """\
+questions:
+  - id: miyako.q-lock
+    question: 席を離れるとき、端末をどうしますか。
+    choices: [ロックする, そのままにしておく, 画面の明るさを下げる]
+    answer: 0
+    explanation: 「職員等は、離席時に端末をロックしなければならない。」（1.3 ①）
+    cites: [miyako.lock-screen]
+  - id: miyako.q-leak-whom
+    question: パスワードが流出したかもしれません。誰に報告しますか。
+    choices: [情報セキュリティ管理者, 同じ係の同僚, 誰にも報告しない]
+    answer: 0
+    explanation: 流出したら情報セキュリティ管理者に報告します。
+    cites: [miyako.password-report-leak]
+  - id: miyako.q-leak-when
+    question: パスワードが流出したかもしれません。いつまでに報告しますか。
+    choices: [速やかに, 翌月の定例会議で, 年度末までに]
+    answer: 0
+    explanation: 「情報セキュリティ管理者に速やかに報告しなければならない」（1.1 ②）。
+    cites: [miyako.password-report-leak]
+"""
+"""Questions of the project before the revision: one on the obligation it leaves alone, two on the
+one it changes (whom to report to stays, by when does not)."""
+
+QUIZ_AFTER = QUIZ_BEFORE.replace("[速やかに, 翌月", "[直ちに, 翌月").replace(
+    "速やかに報告しなければならない」（1.1 ②）", "直ちに報告しなければならない」（1.2 ①）") + """\
+  - id: miyako.q-length
+    question: 新しいパスワードを決めます。何文字以上にしますか。
+    choices: [十二文字以上, 八文字以上, 四文字以上]
+    answer: 0
+    explanation: 「パスワードは、十二文字以上としなければならない。」（1.1 ①）
+    cites: [miyako.password-length]
+"""
+"""The questions after it: the deadline's answer follows the new text, and one is added on the new
+obligation."""
+
+TRAINING_BEFORE = {
+    **BASE_FILES,
+    "content/miyako/source.txt": BASE_FILES["content/miyako/source.txt"] + DEVICES_SOURCE,
+    "content/miyako/obligations/02-devices.yaml": DEVICES,
+    "quizzes/miyako/01.yaml": QUIZ_BEFORE,
+}
+"""The test project with an obligation the revision leaves alone, and questions, before the revision."""
+
+TRAINING_AFTER = {
+    **REVISED_FILES,
+    "content/miyako/source.txt": REVISED_SOURCE + DEVICES_SOURCE,
+    "content/miyako/obligations/02-devices.yaml": DEVICES,
+    "quizzes/miyako/01.yaml": QUIZ_AFTER,
+}
+"""The same after the revision (``HISTORY``): 1.3 ① and the question on it are unchanged."""
+
+CHANGED_QUESTIONS = ["miyako.q-leak-whom", "miyako.q-leak-when", "miyako.q-length"]
+"""The questions of ``TRAINING_AFTER`` that cite an obligation the revision changed, in bank order."""

@@ -18,6 +18,7 @@ from generator.renderers import Settings
 from generator.renderers.decks import DeckRenderer, extra_questions
 
 from .conftest import BASE_FILES, CHAPTER, POLICY, ROOT, SOURCE
+from .revision_fixture import DEVICES, TRAINING_AFTER, TRAINING_BEFORE
 
 IF_NEWER = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 ROOT_DECK = "情報セキュリティ研修::テスト市"
@@ -356,6 +357,40 @@ def test_next_years_decks_keep_progress_update_changed_notes_and_mark_retired_on
     assert deleted is not None and deleted.id == deleted_before.id
     assert deleted.fields == deleted_before.fields and "retired" not in deleted.tags
     assert col.note_count() == 9
+
+
+# A revision a year after the fixture revision that changes 1.3 ① alone (its summary).
+LATER_REVISION = {
+    **TRAINING_AFTER,
+    "content/miyako/policy.yaml": TRAINING_AFTER["content/miyako/policy.yaml"].replace(
+        'revision: "2027-04-01"\nrevisions:\n', 'revision: "2028-04-01"\nrevisions:\n  - date: "2028-04-01"\n'
+        "    title: 令和10年4月改定\n    summary: 離席時の義務の要約を改めました。\n    changes: [miyako.lock-screen]\n"),
+    "content/miyako/obligations/02-devices.yaml": DEVICES.replace("summary: 離席時は端末をロックする",
+                                                                  "summary: 席を離れるときは必ず端末をロックする"),
+}
+
+
+def test_notes_of_changed_obligations_carry_the_revision_year_across_upgrades(project, col):
+    root = project(TRAINING_BEFORE)
+    import_deck(col, render(root, "v1")["anki-all-staff.apkg"])
+    ids = {i: note_of(col, i).id for i in ("miyako.password-report-leak", "miyako.lock-screen", "miyako.q-leak-when")}
+    assert not [t for n in col.find_notes("") for t in col.get_note(n).tags if t.startswith("改定")]
+
+    project(TRAINING_AFTER)
+    import_deck(col, render(root, "v2")["anki-all-staff.apkg"])
+    tagged = {col.get_note(n).guid for n in col.find_notes("tag:改定::2027")}
+    assert tagged == {genanki.guid_for(i) for i in (
+        "miyako.password-keep-secret", "miyako.password-length", "miyako.password-report-leak",  # retired, added, changed
+        "miyako.q-leak-whom", "miyako.q-leak-when", "miyako.q-length")}  # the questions citing them
+    assert {i: note_of(col, i).id for i in ids} == ids  # the same notes: GUIDs do not depend on the tags
+
+    # A year on, an import replaces the tags of each note: 2027's stays, 2028's is added.
+    project(LATER_REVISION)
+    import_deck(col, render(root, "v3")["anki-all-staff.apkg"])
+    assert "改定::2027" in note_of(col, "miyako.password-report-leak").tags
+    assert {t for t in note_of(col, "miyako.lock-screen").tags if t.startswith("改定")} == {"改定::2028"}
+    assert {t for t in note_of(col, "miyako.q-lock").tags if t.startswith("改定")} == {"改定::2028"}
+    assert col.find_notes("tag:改定::2028") and len(col.find_notes("tag:改定::2027")) == len(tagged)
 
 
 # --- upgrading from the decks published before one-target cards (release 2026-11-30) --------------

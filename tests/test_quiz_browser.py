@@ -1,7 +1,10 @@
 """The browser quiz in real chromium: practice with spaced repetition, the exam, completion records,
-escaping. The answers are read from the page's own data (window.HANDBOOK_QUIZ)."""
+escaping, and training across a revision (the 「今回の改定で変わったところ」 set, the exam option,
+practice state carried over). The answers are read from the page's own data (window.HANDBOOK_QUIZ)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
@@ -11,13 +14,14 @@ from generator.content import load_content
 from generator.questions import bank, pool
 from generator.training.bank import Banks, regrade
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project, serve
+from .revision_fixture import CHANGED_QUESTIONS, TRAINING_AFTER, TRAINING_BEFORE
 
 PAGE = "/miyako/quiz/staff.html"
 
 
-@pytest.fixture
-def page(browser, site_url):
+def checked_page(browser, origin: str) -> Iterator:
+    """A page in a new context; afterwards, no script error and no request outside ``origin``."""
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
@@ -27,8 +31,13 @@ def page(browser, site_url):
     page.errors, page.requests = errors, requests
     yield page
     assert errors == []
-    assert all(url.startswith((site_url, "blob:", "data:")) for url in requests), requests
+    assert all(url.startswith((origin, "blob:", "data:")) for url in requests), requests
     context.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    yield from checked_page(browser, site_url)
 
 
 def answers(page) -> dict[str, int]:
@@ -82,7 +91,8 @@ def test_practice_answer_feedback_next_and_reload_keeps_the_state(page, site_url
     assert due(page) == before - 1  # a wrong answer stays due today
 
     stored = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('hb-quiz:miyako:')).sort()")
-    assert stored == sorted(f"hb-quiz:miyako:{policy.revision}:{qid}" for qid in (first, second))
+    version = page.evaluate("() => Object.fromEntries(window.HANDBOOK_QUIZ.miyako.questions.map(q => [q.id, q.version]))")
+    assert stored == sorted(f"hb-quiz:miyako:{qid}:{version[qid]}" for qid in (first, second))
     page.reload()
     page.wait_for_selector(".hb-quiz-card[data-question-id]")
     assert due(page) == before - 1
@@ -269,11 +279,18 @@ def test_unanswered_questions_are_flagged_and_the_taker_can_go_back(page, site_u
     assert page.locator(".hb-quiz-result").get_attribute("data-passed") == "1"
 
 
-def stored(page, qid: str) -> dict:
-    return page.evaluate(f"() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.endsWith(':{qid}'))))")
+STORED = """(id) => {
+    const q = window.HANDBOOK_QUIZ.miyako.questions.find(q => q.id === id);
+    return JSON.parse(localStorage.getItem('hb-quiz:miyako:' + q.id + ':' + q.version));
+}"""
+"""A question's practice state, as the page's own bank keys it (None when there is none)."""
 
 
-def test_practice_is_scheduled_by_fsrs_and_leitner_state_is_carried_over(page, site_url):
+def stored(page, qid: str) -> dict | None:
+    return page.evaluate(STORED, qid)
+
+
+def test_practice_is_scheduled_by_fsrs_and_leitner_state_per_revision_is_carried_over(page, site_url):
     open_quiz(page, site_url + PAGE)
     revision = load_content(ROOT).policy("miyako").revision
     assert page.evaluate("() => typeof window.FSRS.fsrs") == "function"  # the vendored ts-fsrs
@@ -290,6 +307,8 @@ def test_practice_is_scheduled_by_fsrs_and_leitner_state_is_carried_over(page, s
           JSON.stringify({box: 2, first: day(-20), due: day(5), reps: 2, lapses: 0, last: Date.now() - 2 * 864e5}));
     }""", [revision, late, later])
     open_quiz(page, site_url + PAGE)
+    # moved from the key of the revision to the question's own key
+    assert page.evaluate("(r) => Object.keys(localStorage).filter(k => k.includes(':' + r + ':'))", revision) == []
     carried = stored(page, late)
     assert carried["fsrs"]["state"] == 2 and carried["fsrs"]["stability"] == 7 and carried["fsrs"]["reps"] == 3
     assert stored(page, later)["fsrs"]["scheduled_days"] == 3 and stored(page, later)["due"] > carried["due"]
@@ -307,3 +326,106 @@ def test_practice_is_scheduled_by_fsrs_and_leitner_state_is_carried_over(page, s
     relearn = stored(page, fresh)
     assert relearn["fsrs"]["state"] == 1 and relearn["due"] == local_today(page)  # again in ten minutes
     assert 0 < (page.evaluate(f"() => Date.parse({relearn['fsrs']['due']!r})") - page.evaluate("() => Date.now()")) <= 10 * 60_000
+
+
+# --- training across a revision: the fixture project before and after it, on one origin ----------
+
+@pytest.fixture(scope="module")
+def revision_url(tmp_path_factory):
+    """The fixture project built before (``/before/``) and after (``/after/``) the revision, with
+    exams of 2 questions, served from one origin (one localStorage): ``http://127.0.0.1:N``."""
+    served = tmp_path_factory.mktemp("served")
+    for name, files in (("before", TRAINING_BEFORE), ("after", TRAINING_AFTER)):
+        root = make_project(tmp_path_factory.mktemp(name), files)
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("  - handbook\n", "  - handbook:\n      quiz_questions: 2\n"),
+                          encoding="utf-8")
+        build(root)
+        (root / "site").rename(served / name)
+    with serve(served) as url:
+        yield url
+
+
+@pytest.fixture
+def revision_page(browser, revision_url):
+    yield from checked_page(browser, revision_url)
+
+
+def practise_all(page) -> list[str]:
+    """Answer every question due in the practice set shown, rightly; their ids in the order asked."""
+    card, asked = page.locator(".hb-quiz-card"), []
+    key = answers(page)
+    while not page.locator(".hb-quiz-done").count():
+        qid = card.get_attribute("data-question-id")
+        asked.append(qid)
+        card.locator(f'.hb-quiz-choice[data-index="{key[qid]}"]').click()
+        page.locator(".hb-quiz-next").click()
+    return asked
+
+
+@pytest.mark.slow
+def test_changed_practice_set_holds_exactly_the_questions_the_revision_changed(revision_page, revision_url):
+    page = revision_page
+    open_quiz(page, revision_url + "/after/quiz/staff.html")
+    sets = page.locator(".hb-quiz-sets")
+    assert sets.locator(".hb-quiz-help").inner_text() == "「今回の改定で変わったところ」は、令和9年4月改定（2027-04-01）で変わった義務の問題です。"
+    assert sets.locator('[data-set="all"]').get_attribute("aria-pressed") == "true"
+    changed = sets.locator('[data-set="changed"]')
+    assert changed.inner_text() == "今回の改定で変わったところ（3 問）"
+    changed.click()
+    assert changed.get_attribute("aria-pressed") == "true"
+    assert page.locator(".hb-quiz-due").inner_text() == "今日の出題: 残り 3 問（復習 0 問・新しい問題 3 問）／全 3 問"
+    assert sorted(practise_all(page)) == sorted(CHANGED_QUESTIONS)
+    sets.locator('[data-set="all"]').click()  # the whole set: only the unchanged question is left today
+    assert practise_all(page) == ["miyako.q-lock"]
+
+    # exam: the option draws the changed questions first (2 of the 3 here), kept over a reload and a retake
+    page.locator('[data-mode="exam"]').click()
+    option = page.locator("#hb-quiz-changed-first")
+    assert page.locator('label[for="hb-quiz-changed-first"]').inner_text() == (
+        "今回の改定で変わった問題（3 問）を優先して出題する（令和9年4月改定、2027-04-01）")
+    option.check()
+    page.locator(".hb-quiz-start").click()
+    exam = page.locator(".hb-quiz-exam")
+    assert exam.get_attribute("data-changed-first") == "1"
+    assert "今回の改定で変わった問題を優先して出題しています。" in exam.locator("p").first.inner_text()
+    first = [qid for qid, _ in shown(page)]
+    assert len(first) == 2 and set(first) <= set(CHANGED_QUESTIONS)
+    page.reload()
+    page.wait_for_selector("fieldset.hb-quiz-item")
+    assert [qid for qid, _ in shown(page)] == first
+    page.locator(".hb-quiz-submit").click()
+    page.locator(".hb-quiz-confirm-grade").click()
+    for _ in range(8):  # a draw that ignored the option would bring the question on 1.3 ① half the time
+        page.locator(".hb-quiz-retake").click()
+        assert exam.get_attribute("data-changed-first") == "1"
+        assert set(qid for qid, _ in shown(page)) <= set(CHANGED_QUESTIONS)
+        page.locator(".hb-quiz-submit").click()
+        page.locator(".hb-quiz-confirm-grade").click()
+
+
+@pytest.mark.slow
+def test_no_changed_set_or_exam_option_without_a_change_list(revision_page, revision_url):
+    page = revision_page
+    open_quiz(page, revision_url + "/before/quiz/staff.html")
+    assert page.locator(".hb-quiz-sets").count() == 0
+    page.locator('[data-mode="exam"]').click()
+    assert page.locator(".hb-quiz-start").count() == 1 and page.locator("#hb-quiz-changed-first").count() == 0
+
+
+@pytest.mark.slow
+def test_practice_state_carries_over_to_the_revision_for_unchanged_questions(revision_page, revision_url):
+    page = revision_page
+    open_quiz(page, revision_url + "/before/quiz/staff.html")
+    assert sorted(practise_all(page)) == ["miyako.q-leak-when", "miyako.q-leak-whom", "miyako.q-lock"]
+    before = {qid: stored(page, qid) for qid in ("miyako.q-lock", "miyako.q-leak-whom", "miyako.q-leak-when")}
+    assert all(before.values())
+
+    open_quiz(page, revision_url + "/after/quiz/staff.html")
+    # unchanged wording and answer: the same state, not due today (q-leak-whom cites a changed
+    # obligation, but asks what did not change); the deadline question's answer changed: new again
+    assert stored(page, "miyako.q-lock") == before["miyako.q-lock"]
+    assert stored(page, "miyako.q-leak-whom") == before["miyako.q-leak-whom"]
+    assert stored(page, "miyako.q-leak-when") is None and stored(page, "miyako.q-length") is None
+    assert page.locator(".hb-quiz-due").inner_text() == "今日の出題: 残り 2 問（復習 0 問・新しい問題 2 問）／全 4 問"
+    assert sorted(practise_all(page)) == ["miyako.q-leak-when", "miyako.q-length"]

@@ -1,6 +1,7 @@
 """Revisions and comparison: ``handbook diff`` on folders and git revisions, the revision history
-and its validation, the 改定のポイント page, the role pages' change lists, the 改定 badges and the
-portal's comparison pages (on the fixture revision in ``revision_fixture.py``)."""
+and its validation, the 改定のポイント page, the role pages' change lists, the 改定 badges, the quiz
+bank's marks of changed questions and the portal's comparison pages (on the fixture revision in
+``revision_fixture.py``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from generator.errors import HandbookError
 from generator.renderers import Settings, render_pages
 
 from .conftest import BASE_FILES, html_file, write_files
-from .revision_fixture import DELETED_FILES, HISTORY, REVISED_FILES, REVISED_POLICY, SECOND_POLICY
+from .revision_fixture import (
+    CHANGED_QUESTIONS, DELETED_FILES, HISTORY, REVISED_FILES, REVISED_POLICY, SECOND_POLICY, TRAINING_AFTER,
+    TRAINING_BEFORE,
+)
 
 
 def run_diff(capsys, *args: str) -> str:
@@ -150,6 +154,41 @@ def test_a_current_revision_alone_publishes_no_change_list(tmp_path):
     assert pages["changes.md"].endswith("# 改定のポイント\n\nテスト市情報セキュリティ対策基準の改定を、新しいものから順に示します。\n\n"
                                         "## 現行版（2026-04-01）\n\n現在の版です。\n\n")
     assert "改定で変わったこと" not in pages["roles/staff.md"] and "hb-revised" not in pages["roles/staff.md"]
+
+
+def quiz_outputs(tmp_path, files: dict) -> tuple[dict, dict[str, str]]:
+    """The bank.js data of the project's policy, and its quiz pages by role id."""
+    content = load_content(write_files(tmp_path, files))
+    outputs = {o.path: o.data for o in render_pages(content, Settings(("miyako",)))}
+    data = json.loads(outputs["quiz/bank.js"].splitlines()[-1].split(" = ", 1)[1].removesuffix(";"))
+    return data, {path.removeprefix("quiz/").removesuffix(".md"): text for path, text in outputs.items()
+                  if path.startswith("quiz/") and path.endswith(".md")}
+
+
+def test_quiz_bank_marks_the_questions_the_revision_changed_and_versions_each_question(tmp_path):
+    before, before_pages = quiz_outputs(tmp_path / "before", TRAINING_BEFORE)
+    after, after_pages = quiz_outputs(tmp_path / "after", TRAINING_AFTER)
+    assert before["changes"] is None and not any(q["changed"] for q in before["questions"])
+    assert after["changes"] == {"date": "2027-04-01", "title": "令和9年4月改定"}
+    assert [q["id"] for q in after["questions"] if q["changed"]] == CHANGED_QUESTIONS
+    # the version follows the wording and the answer: the deadline question's answer changed
+    version = {data["revision"]: {q["id"]: q["version"] for q in data["questions"]} for data in (before, after)}
+    old, new = version["2026-04-01"], version["2027-04-01"]
+    assert [qid for qid in old if old[qid] == new[qid]] == ["miyako.q-lock", "miyako.q-leak-whom"]
+    assert old["miyako.q-leak-when"] != new["miyako.q-leak-when"]
+    assert all(len(v) == 10 for v in new.values())
+
+    line = "- **今回の改定で変わったところ**: 令和9年4月改定（2027-04-01）で変わった義務の問題（3 問）だけを練習できます。"
+    assert line in after_pages["staff"] and line in after_pages["security-manager"]
+    assert "今回の改定で変わったところ" not in before_pages["staff"]
+
+    # no change list recorded: nothing is marked and the page says nothing of it
+    unlisted = {**TRAINING_AFTER, "content/miyako/policy.yaml": REVISED_POLICY.replace(
+        "    changes: [miyako.password-keep-secret, miyako.password-length, miyako.password-report-leak, "
+        "miyako.manager-check]\n", "")}
+    data, pages = quiz_outputs(tmp_path / "unlisted", unlisted)
+    assert data["changes"] is None and not any(q["changed"] for q in data["questions"])
+    assert "今回の改定で変わったところ" not in pages["staff"]
 
 
 def test_comparison_pages_put_the_municipalities_side_by_side(tmp_path):

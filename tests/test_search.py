@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 import zipfile
 from pathlib import Path
 
@@ -16,6 +13,8 @@ from benchmarks.search import (
     PROBE_PAGE, ROOT, bigram_query, load_queries, run_queries, score, site_relative, typed_ms,
 )
 from generator.search import bigrams, normalize
+
+from .conftest import serve
 
 HELD_OUT = ROOT / "benchmarks" / "search_queries_staff.yaml"
 
@@ -244,15 +243,8 @@ def single_policy_under_subpath(built_site, tmp_path_factory):
     root = tmp_path_factory.mktemp("www")
     with zipfile.ZipFile(built_site / "dist" / "handbook-miyako.zip") as archive:
         archive.extractall(root / "intranet")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/intranet/miyako"
-    server.shutdown()
+    with serve(root) as url:
+        yield f"{url}/intranet/miyako"
 
 
 def test_single_policy_site_under_a_subpath(browser, single_policy_under_subpath):

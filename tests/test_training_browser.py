@@ -14,7 +14,7 @@ from generator.content import load_content
 from generator.training.bank import Banks, regrade
 from generator.training.checkpage import check_fragment, check_page_outputs
 
-from .conftest import ROOT
+from .conftest import ROOT, serve
 from .training_helpers import QUIZ, record
 
 
@@ -104,18 +104,8 @@ window.API = {
 @pytest.fixture
 def served(tmp_path):
     """``tmp_path`` served over http (an LMS serves packages over http; frames then share an origin)."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(tmp_path) as url:
+        yield tmp_path, url
 
 
 def scorm_setup(served):

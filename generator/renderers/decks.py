@@ -20,7 +20,8 @@ clause requires. The obligation's card asks the first of these its generated que
 not recognising a letter). Backs stay short: the answer, one quote (cut around the answer when
 long), the clause. Obligations no card should drill (an item of a list of laws, a law since
 replaced) keep their note, marked as withdrawn from study, because Anki never deletes a note on
-import.
+import. Notes of obligations a recorded revision added, changed or retired (and questions citing
+them) carry the tag 改定::<year of the revision>, so a learner can study that year's changes.
 """
 
 from __future__ import annotations
@@ -175,8 +176,21 @@ def _note(model: genanki.Model, guid: str, front: str, back: str, text: str, cla
                                              explanation, status, ""], guid=guid, tags=sorted(set(tags)))
 
 
+REVISION_TAG = "改定"
+"""First part of the tag of a note whose obligation a recorded revision changed: 改定::2027."""
+
+
+def revision_tags(policy: Policy, obligation_ids: Iterable[str]) -> list[str]:
+    """``改定::<year>`` for each recorded revision (``revisions``) that added, changed or retired one
+    of the obligations. Every year is kept, not only the newest: an import replaces a note's tags,
+    so a later deck would otherwise take 改定::2027 away from a note that changed in 2027."""
+    ids = set(obligation_ids)
+    return [tag(REVISION_TAG, r.date[:4]) for r in policy.revisions if ids & set(r.changes)]
+
+
 def _tags(policy: Policy, o: Obligation) -> list[str]:
-    return [tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)] + [tag("role", r) for r in o.actors]
+    return ([tag("policy", policy.id), tag("topic", o.topic), tag("clause", o.clause)] + [tag("role", r) for r in o.actors]
+            + revision_tags(policy, [o.id]))
 
 
 def obligation_note(policy: Policy, o: Obligation, generated: list[GeneratedQuestion], topic: str = "") -> genanki.Note:
@@ -213,7 +227,7 @@ def question_note(policy: Policy, q: Question, roles: tuple[str, ...]) -> genank
     """An authored scenario question as a recall prompt: the situation and question without the
     choices; the right action, the explanation (which quotes the text) and the clause on the back."""
     cited = [next(o for o in policy.obligations if o.id == c) for c in q.cites]
-    tags = [tag("policy", policy.id), "question"] + [tag("role", r) for r in roles]
+    tags = [tag("policy", policy.id), "question"] + [tag("role", r) for r in roles] + revision_tags(policy, q.cites)
     tags += [t for o in cited for t in (tag("topic", o.topic), tag("clause", o.clause))]
     return _note(NOTE_TYPE, genanki.guid_for(q.id), recall(q.question), f"<b>{escape(q.choices[q.answer])}</b>", "",
                  "、".join(dict.fromkeys(o.clause for o in cited)), policy, explanation=escape(q.explanation), tags=tags)
