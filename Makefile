@@ -12,11 +12,11 @@ build: $(STAMP)
 # Tests run in one process per core (pytest-xdist); the real site is built once and shared.
 test: $(STAMP)
 	bash scripts/test-services.sh
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	$(BIN)/python -m pytest -q -n auto
 
 # The fast subset while editing: no site builds, no browser (make test runs everything).
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not slow and not browser"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser"
 
 # Rewrite tests/golden/ from the small fixture project after an intended change; review the diff.
 golden: $(STAMP)

@@ -189,16 +189,13 @@ def site_url(built_site):
 # --- markers: `make check` runs what is neither slow nor in the browser -------------------------
 
 def pytest_collection_modifyitems(items):
-    """``browser``: drives chromium; ``slow``: builds a site (the real one or a small one); the
-    PostgreSQL ledger tests share one database, so ``pytest -n`` runs them in one process."""
+    """``browser``: drives chromium; ``slow``: builds a site (the real one or a small one)."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & {"browser", "site_url"}:
             item.add_marker(pytest.mark.browser)
         if fixtures & {"built_site", "site_url"}:
             item.add_marker(pytest.mark.slow)
-        if getattr(item, "callspec", None) and item.callspec.params.get("db_url") == "postgresql":
-            item.add_marker(pytest.mark.xdist_group("postgresql"))  # one test database: one process at a time
 
 
 def pytest_addoption(parser):

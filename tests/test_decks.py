@@ -14,7 +14,6 @@ from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from anki.scheduler.v3 import CardAnswer
 
 from generator.content import load_content
-from generator.renderers import Settings
 from generator.renderers.decks import DeckRenderer, extra_questions
 
 from .conftest import BASE_FILES, CHAPTER, POLICY, ROOT, SOURCE

@@ -178,7 +178,6 @@ def test_a_policy_without_contacts_is_warned_about_but_valid(project, capsys):
 
 @pytest.mark.slow
 def test_contacts_show_in_the_incident_box_of_every_page_and_the_steps_page(project):
-    from .conftest import POLICY
 
     contacts = POLICY + ('contacts:\n  - name: 情報政策課ヘルプデスク<b>\n    role: security-manager\n'
                          '    phone: 内線 1234\n    mail: help@example.lg.jp\n')

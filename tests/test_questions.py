@@ -4,7 +4,6 @@ checks and ``handbook quiz stats``."""
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 
 import pytest
@@ -17,7 +16,6 @@ from generator.questions import (
     bank, bound_roles, check, cites_superseded_law, generate, giveaway, is_fragment, is_law_item, kind_of, pool, text_key,
 )
 from generator.sources import squeeze
-from generator.views import memberships
 
 from .conftest import ROOT
 

@@ -264,7 +264,7 @@ def test_banks_are_kept_per_revision_and_older_ones_reach_the_check_page(root, p
 
     assert main(["training", "banks"]) == 0
     kept = root / "training" / "banks" / "miyako" / "bank-2026-04-01.json"
-    assert f"問題集を training/banks/miyako/bank-2026-04-01.json に保存しました。" in capsys.readouterr().out
+    assert "問題集を training/banks/miyako/bank-2026-04-01.json に保存しました。" in capsys.readouterr().out
     old = json.loads(kept.read_text(encoding="utf-8"))
     old["revision"] = "2025-04-01"
     old_bytes = json.dumps(old, ensure_ascii=False).encode()

@@ -183,7 +183,7 @@ def test_report_numbers_on_a_municipality_of_1000_staff(setup, tmp_path):
 
     written = write_report(report, tmp_path / "reports", root)
     html = written[0].read_text(encoding="utf-8")
-    assert f"対象者数<strong>1000</strong>" in html and f"修了者数<strong>{done}</strong>" in html
+    assert "対象者数<strong>1000</strong>" in html and f"修了者数<strong>{done}</strong>" in html
     assert html.count("<svg") == 3 and "<script" not in html
     sheets = load_workbook(written[1])
     people = list(sheets["個人別"].iter_rows(values_only=True))

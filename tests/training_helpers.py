@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -21,16 +23,21 @@ HEADER = "職員番号,氏名,所属,役割,採用日,雇用区分"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    """Every ledger test runs on a fresh SQLite file and on a fresh PostgreSQL schema."""
+def db_url(request, tmp_path) -> Iterator[str]:
+    """Every ledger test runs on a fresh SQLite file and on a fresh PostgreSQL schema (its own
+    per test process, so ``pytest -n`` and two checkouts can share the test database)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'training' / 'ledger.sqlite'}"
+        yield f"sqlite:///{tmp_path / 'training' / 'ledger.sqlite'}"
+        return
+    schema = f"test_{os.getpid()}"  # one schema per test process, so parallel runs never meet
     engine = sa.create_engine(PG_URL)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     engine.dispose()
-    return PG_URL
 
 
 def record(bank: ExamBank, staff: str, day: datetime.date, right: int | None = None, role: str = "staff",

@@ -32,7 +32,6 @@ import html
 import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import genanki
 

@@ -109,7 +109,7 @@ def load_settings(root: Path, path: Path | None = None, database: str | None = N
             raise HandbookError(Problem(shown, 0, "設定ファイルは UTF-8 で保存してください。")) from None
         except tomllib.TOMLDecodeError as err:
             line = re.search(r"line (\d+)", str(err))
-            raise HandbookError(Problem(shown, int(line[1]) if line else 0, f"TOML の書き方が正しくありません"
+            raise HandbookError(Problem(shown, int(line[1]) if line else 0, "TOML の書き方が正しくありません"
                                 "（「項目 = 値」、文字列は \"…\" で囲みます）。")) from None
     problems = Problems(root)
     lines = _key_lines(path) if data else {}

@@ -26,5 +26,5 @@ def decode(raw: bytes, shown: str) -> tuple[str, str]:
             name = "UTF-8（BOM 付き）"
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return "\n".join(line.lstrip("\ufeff") for line in lines), name
-    raise HandbookError(Problem(shown, 0, f"文字コードが UTF-8 でも Shift_JIS（cp932）でもありません。"
+    raise HandbookError(Problem(shown, 0, "文字コードが UTF-8 でも Shift_JIS（cp932）でもありません。"
                         "Excel で「CSV UTF-8」として保存し直してください。"))
