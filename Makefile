@@ -14,9 +14,10 @@ test: $(STAMP)
 	bash scripts/test-services.sh
 	$(BIN)/python -m pytest -q -n auto
 
-# The fast subset while editing: no site builds, no browser (make test runs everything).
+# The fast subset while editing: no site builds, no browser, a quarter of the property-test
+# examples (make test runs everything, with every example).
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser" --hypothesis-profile=quick
 
 # Rewrite tests/golden/ from the small fixture project after an intended change; review the diff.
 golden: $(STAMP)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -184,6 +185,17 @@ def site_url(built_site):
     """The built three-policy site served over http on a free local port: ``http://127.0.0.1:N``."""
     with serve(built_site / "site") as url:
         yield url
+
+
+# --- property tests: `make test` tries every example, `make check` a quarter -------------------
+
+settings.register_profile("quick", max_examples=25)
+
+
+def examples(n: int) -> int:
+    """``n`` examples for a property test under the default profile (100 examples), a quarter
+    under ``--hypothesis-profile=quick`` (``make check``)."""
+    return max(1, n * settings.default.max_examples // 100)
 
 
 # --- markers: `make check` runs what is neither slow nor in the browser -------------------------

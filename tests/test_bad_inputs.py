@@ -24,7 +24,7 @@ from generator.errors import Problems
 from generator.sources import SourceText
 from generator.yamlfile import LocatedDict, LocatedList, parse_yaml
 
-from .conftest import BASE_FILES, CHAPTER, CONTACTS_NOTICE, POLICY, ROOT, SOURCE
+from .conftest import BASE_FILES, CHAPTER, CONTACTS_NOTICE, POLICY, ROOT, SOURCE, examples
 
 CH = "content/miyako/obligations/01-password.yaml"
 POL = "content/miyako/policy.yaml"
@@ -361,7 +361,7 @@ def located_everywhere(value) -> bool:
     return isinstance(value, (str, int, float, bool, datetime.date, type(None)))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(st.text(), yamlish))
 def test_any_text_gives_a_value_or_problems_never_an_exception(text):
     problems = Problems()
@@ -373,7 +373,7 @@ def test_any_text_gives_a_value_or_problems_never_an_exception(text):
         assert located_everywhere(value)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(yamlish)
 @example("\r\ufeff")  # a byte order mark inside the text: libyaml skips it, PyYAML reads it as a value
 def test_what_the_loader_accepts_it_reads_as_pyyaml_does(text):
@@ -387,7 +387,7 @@ def test_what_the_loader_accepts_it_reads_as_pyyaml_does(text):
         assert plain(value) == expected
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
                     max_leaves=20))
@@ -595,7 +595,7 @@ EDITABLE = {**BASE_FILES, QUIZ_PATH: QUIZ}
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sampled_from(sorted(n for n in EDITABLE if n.endswith(".yaml"))), st.floats(0, 1), st.integers(0, 40), yamlish)
 def test_any_edit_of_a_content_file_gives_content_or_messages_never_an_exception(name, where, cut, inserted):
     import tempfile

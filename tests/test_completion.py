@@ -15,6 +15,8 @@ from generator.completion import MAX_LINE, CompletionRecord, RecordError, parse_
 from generator.content import load_content
 from generator.training.bank import Banks, BankQuestion, ExamBank, bank_json, read_bank, regrade
 
+from .conftest import examples
+
 JST = datetime.timezone(datetime.timedelta(hours=9))
 ATTEMPT = "3f9c0d2a7b4e4f0c9a1b2c3d4e5f6a7b"
 EXAMPLE = ("HBQ2,3f9c0d2a7b4e4f0c9a1b2c3d4e5f6a7b,A12345,宮古 花子,総務課,miyako,2026-11-22,staff,"
@@ -81,7 +83,7 @@ def test_anything_but_the_documented_form_is_refused_with_a_japanese_message(lin
     assert str(err.value.at("提出/a.txt", 3)) == f"提出/a.txt:3: {message}"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_parses_or_raises_the_projects_error(text):
     try:
@@ -94,7 +96,7 @@ def test_any_text_parses_or_raises_the_projects_error(text):
 fields = st.text(st.characters(codec="utf-8"), max_size=30)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(fields, min_size=13, max_size=13), st.integers(0, 12))
 def test_mutated_records_parse_or_raise_the_projects_error(values, keep):
     original = EXAMPLE.split(",")
@@ -109,7 +111,7 @@ def test_mutated_records_parse_or_raise_the_projects_error(values, keep):
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=100)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(names.filter(lambda s: s.strip() == s), names.filter(lambda s: s.strip() == s),
        st.from_regex(r"[0-9A-Z]{3,16}", fullmatch=True),
        st.lists(st.tuples(st.from_regex(r"[a-z0-9]{1,8}(\.[a-z0-9]{1,8}){0,3}", fullmatch=True),

@@ -20,6 +20,7 @@ from generator.training.roster import RosterEntry, parse_rows, read_roster
 from generator.training.settings import YearRules, load_settings
 from generator.training.status import Attempt, evaluate
 
+from .conftest import examples
 from .training_helpers import HEADER, QUIZ, record
 
 ROWS = "A0001,宮古 花子,総務課,情報セキュリティ管理者、staff,2026-04-01,正規職員\nB0002,山田 太郎,財政課,,2019/4/1,会計年度任用職員\n"
@@ -101,7 +102,7 @@ cells = st.one_of(st.text(max_size=30), st.sampled_from(["A0001", "２０", "²"
                   st.integers(-10, 10**6), st.dates(), st.none())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cells, min_size=0, max_size=8), max_size=6))
 def test_random_roster_rows_give_entries_or_the_projects_error(project, rows):
     if "policy" not in LOADED:  # the content is the same for every example: load it once
@@ -117,7 +118,7 @@ def test_random_roster_rows_give_entries_or_the_projects_error(project, rows):
             assert e.staff_number.isascii() and e.name and e.unit
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(
     st.binary(max_size=400),
     st.builds(lambda rows, bom: (b"\xef\xbb\xbf" if bom else b"") + (HEADER + "\n" + rows).encode("utf-8"),

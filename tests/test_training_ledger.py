@@ -158,6 +158,7 @@ def test_a_new_roster_replaces_the_old_one_without_losing_results(setup):
         assert build_report(conn, policy, RULES, 2026, datetime.date(2026, 10, 15)).unknown == (("A0010", 1),)
 
 
+@pytest.mark.slow
 def test_report_numbers_on_a_municipality_of_1000_staff(setup, tmp_path):
     root, policy, banks, settings, engine = setup
     bank = banks.get("miyako", policy.revision)
@@ -215,6 +216,7 @@ def test_report_escapes_roster_text_in_html_and_spreadsheets(setup, tmp_path):
         assert "公開する" in str(err.value)
 
 
+@pytest.mark.slow
 def test_two_import_commands_at_once_lose_nothing(setup, db_url):
     import subprocess
     import sys
