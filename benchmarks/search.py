@@ -153,7 +153,7 @@ def build_site(work: Path) -> Site:
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     started = time.perf_counter()
     result = build(project)
-    return Site("bigram", result.site, [result.site / "search" / "index.js"], time.perf_counter() - started,
+    return Site("bigram", result.site, sorted((result.site / "search").glob("index*.js")), time.perf_counter() - started,
                 ["build time of the whole site"])
 
 
