@@ -141,6 +141,20 @@ def test_panel_closes_on_escape_and_on_a_result_of_the_same_page(browser, site_u
     tab.close()
 
 
+def test_queries_are_cut_at_particles_and_okurigana_stays(page):
+    cases = {
+        "パスワードを電話で聞かれた": ["パスワド", "電話", "聞カレタ"],
+        "持ち出しを許可": ["持チ出シ", "許可"],  # the okurigana stays with its kanji
+        "係のみんなで共有": ["係", "ミンナ", "共有"],
+        "社員証をつける": ["社員証", "ツケル"],  # a word of three or more kana after a particle
+        "パソコンの動きがおかしい": ["パソコン", "動キ", "オカシイ"],
+        "パスワードとは": ["パスワドトハ"],  # too short to be a word of its own
+    }
+    got = page.evaluate("qs => window.hbSearch.load().then(() => qs.map(q => window.hbSearch.terms(q).terms.map(t => t.text)))",
+                        list(cases))
+    assert dict(zip(cases, got)) == cases
+
+
 def test_target_is_highlighted_on_arrival(browser, site_url):
     tab = browser.new_page()
     tab.goto(f"{site_url}/miyako/source.html#c-5-1-1-7")  # an empty anchor: its paragraph is marked

@@ -97,25 +97,25 @@
   }
 
   // The terms of a query: words at spaces, cut again at particles between other characters
-  // (パスワードを電話で → パスワード / 電話) and where kanji, katakana and Latin letters meet
-  // (私用メール → 私用 / メール; the whole is kept as a phrase that ranks records holding it
-  // higher). Each term has its forms, weighted: as typed; when it ends in hiragana, its stem and
-  // its core (開いてしまった → 開い → 開); the halves of a long kanji compound.
+  // (パスワードを電話で → パスワード / 電話) and before a word of three or more kana that follows a
+  // particle (社員証をつける → 社員証 / つける; 動きがおかしい → 動き / おかしい), and where kanji,
+  // katakana and Latin letters meet (私用メール → 私用 / メール; the whole is kept as a phrase that
+  // ranks records holding it higher). A kanji's okurigana stays with it (持ち出しを → 持ち出し).
+  // Each term has its forms, weighted: as typed; when it ends in hiragana, its stem and its core
+  // (開いてしまった → 開い → 開); the halves of a long kanji compound.
   function terms(query) {
     var found = { terms: [], phrases: [] };
     widthFold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
       var runs = word.match(/[\u3041-\u309f]+|[^\u3041-\u309f]+/g);
       var pieces = [""];
       runs.forEach(function (run, i) {
-        var between = i > 0 && i < runs.length - 1 && HIRAGANA.test(run);
-        var particle = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
-        if (!particle) {
+        var split = i > 0 && HIRAGANA.test(run) && particleCut(run, i < runs.length - 1, /[\u3400-\u9fff\u3005]$/.test(runs[i - 1]));
+        if (!split) {
           pieces[pieces.length - 1] += run;
           return;
         }
-        var before = run.slice(0, -particle.length);
-        if (before.length > 1 && PARTICLES.indexOf(before[0]) >= 0) before = before.slice(1);  // のみんなで
-        pieces.push(before, "");  // a word and its particle (みんなで): the word stands alone
+        pieces[pieces.length - 1] += split[0];  // okurigana (持ち出し)
+        pieces.push(split[1], "");  // a word of its own (みんな in のみんなで, つける in をつける), if any
       });
       pieces.filter(Boolean).forEach(function (piece) {
         var parts = scriptParts(piece);
@@ -134,6 +134,22 @@
       });
     });
     return found;
+  }
+
+  // Where a run of hiragana after a word is cut: [what stays with the word, a word of its own],
+  // or null. A run between two words that ends in a particle: its start (one kana of okurigana
+  // at most, after a kanji) stays with the word before, the rest after a particle is a word
+  // (持ち出しを許可: し / —; 係のみんなで共有: — / みんな). Any run: okurigana, a particle and three
+  // or more kana (社員証をつける: — / つける; 動きがおかしい: き / おかしい).
+  function particleCut(run, between, afterKanji) {
+    var ending = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
+    var body = ending ? run.slice(0, -ending.length) : run;
+    for (var skip = 0; skip <= (afterKanji ? 1 : 0) && skip < body.length; skip++) {
+      var lead = PARTICLES.filter(function (p) { return body.substr(skip, p.length) === p; })[0];
+      var rest = lead ? body.slice(skip + lead.length) : "";
+      if (lead && (ending ? rest.length > 0 : rest.length >= 3)) return [body.slice(0, skip), rest];
+    }
+    return ending ? [body, ""] : null;
   }
 
   // A long kanji compound in two-character words (遠隔操作 → 遠隔 / 操作; an odd one ends in three).
