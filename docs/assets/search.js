@@ -237,7 +237,9 @@
       also.forEach(function (n) { held.set(n, (held.get(n) || 0) + ALSO_WEIGHT * weight); });
     });
     held.forEach(function (weight, n) { if (weight / total >= least) hits.set(n, weight / total); });
-    return { hits: hits, weight: total };
+    // The bigrams of one word are not independent evidence: a word of n bigrams weighs their sum
+    // over the square root of n, so 見つけたら (four bigrams) does not outweigh 違反 (one).
+    return { hits: hits, weight: total / Math.sqrt(Math.max(grams.length, 1)) };
   }
 
   // How strongly a record is about a form: 1, more when its name (a key) is the form or holds it,
