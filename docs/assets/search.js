@@ -242,13 +242,21 @@
     return { hits: hits, weight: total / Math.sqrt(Math.max(grams.length, 1)) };
   }
 
-  // How strongly a record is about a form: 1, more when its name (a key) is the form or holds it,
-  // and, with ``text``, more when its title or shown text holds the form as typed.
+  // How strongly a record is about a form: 1, more when its name (a key) is the form, or holds it
+  // or is held by it (in the measure of the share of the longer one: 課長 is most of 課長等, 個人情報
+  // a third of 守山市個人情報保護審査会), and, with ``text``, more when its title or shown text holds
+  // the form as typed.
   function bonus(index, n, form, text) {
     var value = 1;
     var keys = index.keys[n];
     if (keys.indexOf(form) >= 0) value += 6;
-    else if (keys.some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) value += 3;
+    else {
+      keys.forEach(function (key) {
+        var share = key.indexOf(form) >= 0 ? form.length / key.length
+          : key.length > 1 && form.indexOf(key) >= 0 ? key.length / form.length : 0;
+        value = Math.max(value, 1 + 3 * share);
+      });
+    }
     if (text) {
       var own = folded(index, n);
       if (own.shown.indexOf(form) >= 0) value += 0.5;
