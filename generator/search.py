@@ -174,16 +174,21 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
         for number, g in enumerate(sorted(policy.glossary, key=lambda g: g.term), start=1):
             records.append(Record(url=at(layout.glossary(pid), f"g-{number}"), kind="section", page=page("用語集"),
                                   title=[g.term], text=[g.definition], hidden=[*g.aliases, g.clause]))
-        for role in roles_with_checklists(policy):
-            name = policy.role(role).name
-            records.append(Record(url=at(layout.checklist(pid, role)), kind="section", page=page(f"{name}のチェックリスト"),
-                                  title=[f"自己点検チェックリスト：{name}"], hidden=["チェックリスト", "自己点検"]))
+        for role in map(policy.role, roles_with_checklists(policy)):
+            records.append(Record(url=at(layout.checklist(pid, role.id)), kind="section",
+                                  page=page(f"{role.name}のチェックリスト"), title=[f"自己点検チェックリスト：{role.name}"],
+                                  hidden=["チェックリスト", "自己点検", *_holders(role)]))
         for role in policy.roles:
             records.append(Record(url=at(layout.quiz(pid, role.id)), kind="section", page=page(f"{role.name}のクイズ"),
-                                  title=[f"{role.name}のクイズ・試験"], hidden=["クイズ", "試験", "研修"]))
+                                  title=[f"{role.name}のクイズ・試験"], hidden=["クイズ", "試験", "研修", *_holders(role)]))
         for record in records[first:]:
             record.city = pid
     return records
+
+
+def _holders(role) -> list[str]:
+    """A role's other names and the post that holds it (課等の長): its checklist and quiz are found by them."""
+    return [name for name in (*role.aliases, role.held_by) if name]
 
 
 def index_script(content: Content, layout: Layout, static_pages: dict[str, str]) -> str:
