@@ -265,6 +265,28 @@
     return value;
   }
 
+  // Whether a record holds a compound of the query (私用メール): in its shown text, or, through the
+  // everyday words it is found by, every bigram of it (共有ID, 情シス), the bigram where the scripts
+  // meet included.
+  function holdsPhrase(index, n, phrase) {
+    if (folded(index, n).shown.indexOf(phrase) >= 0) return true;
+    return bigrams(phrase).every(function (gram) {
+      return sortedHas(postings(index, "grams", gram), n) || sortedHas(postings(index, "also", gram), n);
+    });
+  }
+
+  function sortedHas(numbers, n) {
+    var low = 0;
+    var high = numbers.length - 1;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (numbers[middle] === n) return true;
+      if (numbers[middle] < n) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+
   function inScope(index, n, city) {
     var own = index.data.docs[n][7];
     return !city || !own || own === city;
@@ -312,7 +334,7 @@
         r.score = best.reduce(function (a, b) { return a + (b || 0); }, 0)
           * (0.25 + 0.75 * Math.min(1, weight / allWeight)) * KIND_WEIGHT[doc[1]] * (doc[8] ? EVERYONE_WEIGHT : 1)
           / (0.75 + 0.25 * length / index.averageLength);
-        if (withText && parsed.phrases.some(function (p) { return folded(index, r.doc).shown.indexOf(p) >= 0; })) r.score *= PHRASE_BONUS;
+        if (withText && parsed.phrases.some(function (p) { return holdsPhrase(index, r.doc, p); })) r.score *= PHRASE_BONUS;
       });
       results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     }
