@@ -222,18 +222,18 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
     pages: dict[str, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
     extra: dict[str, list[int]] = defaultdict(list)
-    vocabulary = [(t.policy, [normalize(m) for m in t.means], t.words) for t in terms]
+    vocabulary = [(t.policy, [_Means(normalize(m)) for m in t.means], t.words) for t in terms]
     for number, record in enumerate(records):
         title, text, hidden = (" ".join(" ".join(p for p in parts if p).split())
                                for parts in (record.title, record.text, record.hidden))
         own = normalize(" ".join([title, text, hidden, *record.keys]))
         applies = [(means, words) for policy, means, words in vocabulary if policy in ("", record.city)]
         keys = record.keys + sorted({w for means, words in applies
-                                     for key in record.keys if any(m in normalize(key) for m in means) for w in words})
+                                     for key in record.keys if any(m.found_in(normalize(key)) for m in means) for w in words})
         page = pages.setdefault(record.page, len(pages))
         docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city, int(record.everyone)])
         grams = bigrams(own)
-        also = {w for means, words in applies if any(m in own for m in means) for w in words}
+        also = {w for means, words in applies if any(m.found_in(own) for m in means) for w in words}
         for gram in sorted(grams):
             postings[gram].append(number)
         for gram in sorted(bigrams(" ".join(also)) - grams):
@@ -243,6 +243,21 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
               for bet in bets]
     return {"version": 2, "pages": list(pages), "docs": docs, "cities": cities or {},
             "grams": _encoded(postings), "also": _encoded(extra), "bets": [b for b in pinned if b[1]], "fold": FOLD}
+
+
+class _Means:
+    """A policy word of the everyday-words files, as it is looked for in a record's folded text:
+    anywhere (モバイル端末 in 本市のモバイル端末), but a Latin end only at a word's edge, so ＩＤ is
+    not found in "incident" nor 重要性分類Ⅰ (i) in 重要性分類Ⅱ (ii)."""
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        latin = "[a-z0-9]"
+        self.pattern = re.compile((f"(?<!{latin})" if re.match(latin, folded) else "") + re.escape(folded)
+                                  + (f"(?!{latin})" if re.search(f"{latin}$", folded) else ""))
+
+    def found_in(self, text: str) -> bool:
+        return self.folded in text and bool(self.pattern.search(text))
 
 
 def _encoded(postings: dict[str, list[int]]) -> dict[str, str]:

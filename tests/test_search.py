@@ -340,3 +340,17 @@ def _decoded(encoded: str) -> list[int]:
         current += int(gap, 36)
         numbers.append(current)
     return numbers
+
+
+def test_a_latin_policy_word_is_found_at_word_edges_only():
+    from generator.model import SearchTerm
+    from generator.search import Record, build_index
+
+    records = [Record(url="a", kind="section", page="p", text=["Computer Security Incident Response Team"]),
+               Record(url="b", kind="section", page="p", text=["利用者ＩＤの取扱い"]),
+               Record(url="c", kind="section", page="p", text=["重要性分類Ⅱの情報"]),
+               Record(url="d", kind="section", page="p", text=["重要性分類Ⅰ・Ⅱの情報"])]
+    terms = (SearchTerm(words=("アカウント",), means=("ＩＤ",)), SearchTerm(words=("機密情報",), means=("重要性分類Ⅰ",)))
+    index = build_index(records, terms)
+    assert _decoded(index["also"]["アカ"]) == [1]  # not in "incident"
+    assert _decoded(index["also"]["機密"]) == [3]  # Ⅰ (i) is not the start of Ⅱ (ii)
