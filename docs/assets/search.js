@@ -121,7 +121,8 @@
         var parts = scriptParts(piece);
         if (parts.length > 1) found.phrases.push(kanaFold(piece));
         parts.forEach(function (part) {
-          var term = { text: kanaFold(part), forms: [[kanaFold(part), 1]] };
+          // the parts of one typed word share its weight: USBメモリ is one word of the query, not two
+          var term = { text: kanaFold(part), forms: [[kanaFold(part), 1]], share: 1 / parts.length };
           var tail = part.match(/[^\u3041-\u309f]([\u3041-\u309f]+)$/);
           var core = tail ? part.slice(0, part.length - tail[1].length) : "";
           if (tail && tail[1].length > 1) term.forms.push([kanaFold(core + tail[1][0]), STEM_WEIGHT]);
@@ -300,12 +301,12 @@
     parsed.terms.forEach(function (term, t) {
       term.forms.forEach(function (form, k) {
         var result = match(index, form[0], least);
-        if (!k) allWeight += result.weight;
+        if (!k) allWeight += term.share * result.weight;
         result.hits.forEach(function (coverage, n) {
           if (!inScope(index, n, city)) return;
           var entry = found.get(n) || { doc: n, forms: [] };
-          entry.forms.push({ term: t, form: form[0], base: form[1] * result.weight * coverage * coverage,
-                             weight: k ? 0 : result.weight });
+          entry.forms.push({ term: t, form: form[0], base: term.share * form[1] * result.weight * coverage * coverage,
+                             weight: k ? 0 : term.share * result.weight });
           found.set(n, entry);
         });
       });
