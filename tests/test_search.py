@@ -151,10 +151,13 @@ def test_queries_are_cut_at_particles_and_okurigana_stays(page):
         "社員証をつける": ["社員証", "ツケル"],  # a word of three or more kana after a particle
         "パソコンの動きがおかしい": ["パソコン", "動キ", "オカシイ"],
         "パスワードとは": ["パスワドトハ"],  # too short to be a word of its own
+        "誤ってデータを消した": ["誤ツテ", "デタ", "消シタ"],  # って after a kanji ends a verb
     }
     got = page.evaluate("qs => window.hbSearch.load().then(() => qs.map(q => window.hbSearch.terms(q).terms.map(t => t.text)))",
                         list(cases))
     assert dict(zip(cases, got)) == cases
+    shares = page.evaluate("() => window.hbSearch.terms('USBメモリ 持ち出し').terms.map(t => t.share)")
+    assert shares == [0.5, 0.5, 1]  # the parts of one typed word share its weight
 
 
 def test_target_is_highlighted_on_arrival(browser, site_url):

@@ -144,6 +144,7 @@
   // or more kana (社員証をつける: — / つける; 動きがおかしい: き / おかしい).
   function particleCut(run, between, afterKanji) {
     var ending = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
+    if (ending === "って" && afterKanji && run === ending) return [run, ""];  // 誤って, 持って: a verb's ending
     var body = ending ? run.slice(0, -ending.length) : run;
     for (var skip = 0; skip <= (afterKanji ? 1 : 0) && skip < body.length; skip++) {
       var lead = PARTICLES.filter(function (p) { return body.substr(skip, p.length) === p; })[0];
