@@ -294,20 +294,24 @@
     return !city || !own || own === city;
   }
 
-  // Every record in scope holding at least ``least`` of some form of a term, with what it holds;
-  // and the weight of the whole query.
+  // Every record in scope holding at least ``least`` of some form of a term, with what it holds
+  // (``weight``: how much of the query the form stands for: the term's weight, times the form's
+  // factor for a stem, core or half); and the weight of the whole query.
   function collect(index, parsed, city, least) {
     var found = new Map();
     var allWeight = 0;
     parsed.terms.forEach(function (term, t) {
+      var typed = 0;
       term.forms.forEach(function (form, k) {
         var result = match(index, form[0], least);
-        if (!k) allWeight += term.share * result.weight;
+        if (!k) typed = term.share * result.weight;
+        if (!k) allWeight += typed;
+        var credit = form[1] * typed;  // a stem or core counts for the term in the measure of its weight
         result.hits.forEach(function (coverage, n) {
           if (!inScope(index, n, city)) return;
           var entry = found.get(n) || { doc: n, forms: [] };
           entry.forms.push({ term: t, form: form[0], base: term.share * form[1] * result.weight * coverage * coverage,
-                             weight: k ? 0 : term.share * result.weight });
+                             weight: credit });
           found.set(n, entry);
         });
       });
@@ -326,11 +330,12 @@
     function rank(withText) {
       results.forEach(function (r) {
         var best = [];
-        var weight = 0;
+        var held = [];
         r.forms.forEach(function (f) {
           best[f.term] = Math.max(best[f.term] || 0, f.base * bonus(index, r.doc, f.form, withText));
-          weight += f.weight;
+          held[f.term] = Math.max(held[f.term] || 0, f.weight);
         });
+        var weight = held.reduce(function (a, b) { return a + (b || 0); }, 0);
         var doc = index.data.docs[r.doc];
         var length = doc[3].length + doc[4].length + doc[5].length;
         r.score = best.reduce(function (a, b) { return a + (b || 0); }, 0)
