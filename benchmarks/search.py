@@ -153,7 +153,7 @@ def build_site(work: Path) -> Site:
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     started = time.perf_counter()
     result = build(project)
-    return Site("bigram", result.site, [result.site / "search" / "index.js"], time.perf_counter() - started,
+    return Site("bigram", result.site, sorted((result.site / "search").glob("index*.js")), time.perf_counter() - started,
                 ["build time of the whole site"])
 
 
@@ -289,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--designs", default="bigram")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--queries", type=Path, default=QUERIES,
-                        help="query set (benchmarks/search_queries_staff.yaml: held out, never used for tuning)")
+                        help="query set (tuning: tests/search_queries.yaml, benchmarks/search_queries_staff.yaml, "
+                             "search_queries_staff_b.yaml; held out: search_queries_staff_c.yaml)")
     args = parser.parse_args(argv)
     designs = args.designs.split(",")
 

@@ -174,16 +174,21 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
         for number, g in enumerate(sorted(policy.glossary, key=lambda g: g.term), start=1):
             records.append(Record(url=at(layout.glossary(pid), f"g-{number}"), kind="section", page=page("用語集"),
                                   title=[g.term], text=[g.definition], hidden=[*g.aliases, g.clause]))
-        for role in roles_with_checklists(policy):
-            name = policy.role(role).name
-            records.append(Record(url=at(layout.checklist(pid, role)), kind="section", page=page(f"{name}のチェックリスト"),
-                                  title=[f"自己点検チェックリスト：{name}"], hidden=["チェックリスト", "自己点検"]))
+        for role in map(policy.role, roles_with_checklists(policy)):
+            records.append(Record(url=at(layout.checklist(pid, role.id)), kind="section",
+                                  page=page(f"{role.name}のチェックリスト"), title=[f"自己点検チェックリスト：{role.name}"],
+                                  hidden=["チェックリスト", "自己点検", *_holders(role)]))
         for role in policy.roles:
             records.append(Record(url=at(layout.quiz(pid, role.id)), kind="section", page=page(f"{role.name}のクイズ"),
-                                  title=[f"{role.name}のクイズ・試験"], hidden=["クイズ", "試験", "研修"]))
+                                  title=[f"{role.name}のクイズ・試験"], hidden=["クイズ", "試験", "研修", *_holders(role)]))
         for record in records[first:]:
             record.city = pid
     return records
+
+
+def _holders(role) -> list[str]:
+    """A role's other names and the post that holds it (課等の長): its checklist and quiz are found by them."""
+    return [name for name in (*role.aliases, role.held_by) if name]
 
 
 def index_script(content: Content, layout: Layout, static_pages: dict[str, str]) -> str:
@@ -217,18 +222,18 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
     pages: dict[str, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
     extra: dict[str, list[int]] = defaultdict(list)
-    vocabulary = [(t.policy, [normalize(m) for m in t.means], t.words) for t in terms]
+    vocabulary = [(t.policy, [_Means(normalize(m)) for m in t.means], t.words) for t in terms]
     for number, record in enumerate(records):
         title, text, hidden = (" ".join(" ".join(p for p in parts if p).split())
                                for parts in (record.title, record.text, record.hidden))
         own = normalize(" ".join([title, text, hidden, *record.keys]))
         applies = [(means, words) for policy, means, words in vocabulary if policy in ("", record.city)]
         keys = record.keys + sorted({w for means, words in applies
-                                     for key in record.keys if any(m in normalize(key) for m in means) for w in words})
+                                     for key in record.keys if any(m.found_in(normalize(key)) for m in means) for w in words})
         page = pages.setdefault(record.page, len(pages))
         docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city, int(record.everyone)])
         grams = bigrams(own)
-        also = {w for means, words in applies if any(m in own for m in means) for w in words}
+        also = {w for means, words in applies if any(m.found_in(own) for m in means) for w in words}
         for gram in sorted(grams):
             postings[gram].append(number)
         for gram in sorted(bigrams(" ".join(also)) - grams):
@@ -238,6 +243,21 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
               for bet in bets]
     return {"version": 2, "pages": list(pages), "docs": docs, "cities": cities or {},
             "grams": _encoded(postings), "also": _encoded(extra), "bets": [b for b in pinned if b[1]], "fold": FOLD}
+
+
+class _Means:
+    """A policy word of the everyday-words files, as it is looked for in a record's folded text:
+    anywhere (モバイル端末 in 本市のモバイル端末), but a Latin end only at a word's edge, so ＩＤ is
+    not found in "incident" nor 重要性分類Ⅰ (i) in 重要性分類Ⅱ (ii)."""
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        latin = "[a-z0-9]"
+        self.pattern = re.compile((f"(?<!{latin})" if re.match(latin, folded) else "") + re.escape(folded)
+                                  + (f"(?!{latin})" if re.search(f"{latin}$", folded) else ""))
+
+    def found_in(self, text: str) -> bool:
+        return self.folded in text and bool(self.pattern.search(text))
 
 
 def _encoded(postings: dict[str, list[int]]) -> dict[str, str]:

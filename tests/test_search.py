@@ -15,7 +15,9 @@ from generator.search import bigrams, normalize
 
 from .conftest import serve
 
-HELD_OUT = ROOT / "benchmarks" / "search_queries_staff.yaml"
+STAFF_SETS = [ROOT / "benchmarks" / "search_queries_staff.yaml", ROOT / "benchmarks" / "search_queries_staff_b.yaml"]
+"""Queries typed the way staff type, held out for earlier measurements and tuning sets now (the
+held-out set, benchmarks/search_queries_staff_c.yaml, is run by benchmarks/search.py only)."""
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +75,8 @@ def test_not_every_word_is_required(miyako, site_url):
 def test_everyday_words_find_the_policy_words(miyako, site_url):
     assert "miyako/roles/staff.html#miyako--device-takeout-permission" in results(miyako, "スマホ 持ち出し", site_url)[:5]
     assert "miyako/roles/staff.html#miyako--ic-card-report-loss" in results(miyako, "社員証 なくした", site_url)[:5]
+    # a compound cut where the scripts meet (情 / シス) is still held whole through the everyday word
+    assert results(miyako, "情シス", site_url)[0] == "miyako/roles/system-admin.html"
 
 
 def test_holders_titles_find_their_roles(browser, site_url):
@@ -137,6 +141,23 @@ def test_panel_closes_on_escape_and_on_a_result_of_the_same_page(browser, site_u
     tab.close()
 
 
+def test_queries_are_cut_at_particles_and_okurigana_stays(page):
+    cases = {
+        "パスワードを電話で聞かれた": ["パスワド", "電話", "聞カレタ"],
+        "持ち出しを許可": ["持チ出シ", "許可"],  # the okurigana stays with its kanji
+        "係のみんなで共有": ["係", "ミンナ", "共有"],
+        "社員証をつける": ["社員証", "ツケル"],  # a word of three or more kana after a particle
+        "パソコンの動きがおかしい": ["パソコン", "動キ", "オカシイ"],
+        "パスワードとは": ["パスワドトハ"],  # too short to be a word of its own
+        "誤ってデータを消した": ["誤ツテ", "デタ", "消シタ"],  # って after a kanji ends a verb
+    }
+    got = page.evaluate("qs => window.hbSearch.load().then(() => qs.map(q => window.hbSearch.terms(q).terms.map(t => t.text)))",
+                        list(cases))
+    assert dict(zip(cases, got)) == cases
+    shares = page.evaluate("() => window.hbSearch.terms('USBメモリ 持ち出し').terms.map(t => t.share)")
+    assert shares == [0.5, 0.5, 1]  # the parts of one typed word share its weight
+
+
 def test_target_is_highlighted_on_arrival(browser, site_url):
     tab = browser.new_page()
     tab.goto(f"{site_url}/miyako/source.html#c-5-1-1-7")  # an empty anchor: its paragraph is marked
@@ -164,16 +185,16 @@ def test_query_set_top5_hit_rate(browser, site_url):
         assert rate >= 0.85
 
 
-def test_held_out_staff_queries_per_city(browser, site_url):
-    """The held-out set (never tuned on): the figures are printed; the floor only catches regressions."""
-    queries = load_queries(HELD_OUT)
+def test_staff_queries_per_city(browser, site_url):
+    """The staff-typed tuning sets, per city: the figures are printed; the floor catches regressions."""
+    queries = [q for path in STAFF_SETS for q in load_queries(path)]
     for city, outcome in hit_rates(browser, site_url, queries).items():
         rate = outcome["hits"] / outcome["total"]
-        assert outcome["total"] >= 60
-        print(f"held-out, {city}: {outcome['hits']}/{outcome['total']} = {rate:.1%} in the top 5")
+        assert outcome["total"] >= 80
+        print(f"staff sets, {city}: {outcome['hits']}/{outcome['total']} = {rate:.1%} in the top 5")
         for query, top in outcome["misses"]:
             print(f"  missed: {query} → {top[:3]}")
-        assert rate >= 0.75
+        assert rate >= 0.9  # issue 15: 90 % in the top 5 for each city
 
 
 def test_first_results_soon_after_typing(browser, site_url):
@@ -313,3 +334,17 @@ def _decoded(encoded: str) -> list[int]:
         current += int(gap, 36)
         numbers.append(current)
     return numbers
+
+
+def test_a_latin_policy_word_is_found_at_word_edges_only():
+    from generator.model import SearchTerm
+    from generator.search import Record, build_index
+
+    records = [Record(url="a", kind="section", page="p", text=["Computer Security Incident Response Team"]),
+               Record(url="b", kind="section", page="p", text=["利用者ＩＤの取扱い"]),
+               Record(url="c", kind="section", page="p", text=["重要性分類Ⅱの情報"]),
+               Record(url="d", kind="section", page="p", text=["重要性分類Ⅰ・Ⅱの情報"])]
+    terms = (SearchTerm(words=("アカウント",), means=("ＩＤ",)), SearchTerm(words=("機密情報",), means=("重要性分類Ⅰ",)))
+    index = build_index(records, terms)
+    assert _decoded(index["also"]["アカ"]) == [1]  # not in "incident"
+    assert _decoded(index["also"]["機密"]) == [3]  # Ⅰ (i) is not the start of Ⅱ (ii)

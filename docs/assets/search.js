@@ -97,31 +97,32 @@
   }
 
   // The terms of a query: words at spaces, cut again at particles between other characters
-  // (パスワードを電話で → パスワード / 電話) and where kanji, katakana and Latin letters meet
-  // (私用メール → 私用 / メール; the whole is kept as a phrase that ranks records holding it
-  // higher). Each term has its forms, weighted: as typed; when it ends in hiragana, its stem and
-  // its core (開いてしまった → 開い → 開); the halves of a long kanji compound.
+  // (パスワードを電話で → パスワード / 電話) and before a word of three or more kana that follows a
+  // particle (社員証をつける → 社員証 / つける; 動きがおかしい → 動き / おかしい), and where kanji,
+  // katakana and Latin letters meet (私用メール → 私用 / メール; the whole is kept as a phrase that
+  // ranks records holding it higher). A kanji's okurigana stays with it (持ち出しを → 持ち出し).
+  // Each term has its forms, weighted: as typed; when it ends in hiragana, its stem and its core
+  // (開いてしまった → 開い → 開); the halves of a long kanji compound.
   function terms(query) {
     var found = { terms: [], phrases: [] };
     widthFold(query).split(/\s+/).filter(Boolean).forEach(function (word) {
       var runs = word.match(/[\u3041-\u309f]+|[^\u3041-\u309f]+/g);
       var pieces = [""];
       runs.forEach(function (run, i) {
-        var between = i > 0 && i < runs.length - 1 && HIRAGANA.test(run);
-        var particle = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
-        if (!particle) {
+        var split = i > 0 && HIRAGANA.test(run) && particleCut(run, i < runs.length - 1, /[\u3400-\u9fff\u3005]$/.test(runs[i - 1]));
+        if (!split) {
           pieces[pieces.length - 1] += run;
           return;
         }
-        var before = run.slice(0, -particle.length);
-        if (before.length > 1 && PARTICLES.indexOf(before[0]) >= 0) before = before.slice(1);  // のみんなで
-        pieces.push(before, "");  // a word and its particle (みんなで): the word stands alone
+        pieces[pieces.length - 1] += split[0];  // okurigana (持ち出し)
+        pieces.push(split[1], "");  // a word of its own (みんな in のみんなで, つける in をつける), if any
       });
       pieces.filter(Boolean).forEach(function (piece) {
         var parts = scriptParts(piece);
         if (parts.length > 1) found.phrases.push(kanaFold(piece));
         parts.forEach(function (part) {
-          var term = { text: kanaFold(part), forms: [[kanaFold(part), 1]] };
+          // the parts of one typed word share its weight: USBメモリ is one word of the query, not two
+          var term = { text: kanaFold(part), forms: [[kanaFold(part), 1]], share: 1 / parts.length };
           var tail = part.match(/[^\u3041-\u309f]([\u3041-\u309f]+)$/);
           var core = tail ? part.slice(0, part.length - tail[1].length) : "";
           if (tail && tail[1].length > 1) term.forms.push([kanaFold(core + tail[1][0]), STEM_WEIGHT]);
@@ -134,6 +135,23 @@
       });
     });
     return found;
+  }
+
+  // Where a run of hiragana after a word is cut: [what stays with the word, a word of its own],
+  // or null. A run between two words that ends in a particle: its start (one kana of okurigana
+  // at most, after a kanji) stays with the word before, the rest after a particle is a word
+  // (持ち出しを許可: し / —; 係のみんなで共有: — / みんな). Any run: okurigana, a particle and three
+  // or more kana (社員証をつける: — / つける; 動きがおかしい: き / おかしい).
+  function particleCut(run, between, afterKanji) {
+    var ending = between && PARTICLES.filter(function (p) { return run.slice(-p.length) === p; })[0];
+    if (ending === "って" && afterKanji && run === ending) return [run, ""];  // 誤って, 持って: a verb's ending
+    var body = ending ? run.slice(0, -ending.length) : run;
+    for (var skip = 0; skip <= (afterKanji ? 1 : 0) && skip < body.length; skip++) {
+      var lead = PARTICLES.filter(function (p) { return body.substr(skip, p.length) === p; })[0];
+      var rest = lead ? body.slice(skip + lead.length) : "";
+      if (lead && (ending ? rest.length > 0 : rest.length >= 3)) return [body.slice(0, skip), rest];
+    }
+    return ending ? [body, ""] : null;
   }
 
   // A long kanji compound in two-character words (遠隔操作 → 遠隔 / 操作; an odd one ends in three).
@@ -221,16 +239,26 @@
       also.forEach(function (n) { held.set(n, (held.get(n) || 0) + ALSO_WEIGHT * weight); });
     });
     held.forEach(function (weight, n) { if (weight / total >= least) hits.set(n, weight / total); });
-    return { hits: hits, weight: total };
+    // The bigrams of one word are not independent evidence: a word of n bigrams weighs their sum
+    // over the square root of n, so 見つけたら (four bigrams) does not outweigh 違反 (one).
+    return { hits: hits, weight: total / Math.sqrt(Math.max(grams.length, 1)) };
   }
 
-  // How strongly a record is about a form: 1, more when its name (a key) is the form or holds it,
-  // and, with ``text``, more when its title or shown text holds the form as typed.
+  // How strongly a record is about a form: 1, more when its name (a key) is the form, or holds it
+  // or is held by it (in the measure of the share of the longer one: 課長 is most of 課長等, 個人情報
+  // a third of 守山市個人情報保護審査会), and, with ``text``, more when its title or shown text holds
+  // the form as typed.
   function bonus(index, n, form, text) {
     var value = 1;
     var keys = index.keys[n];
     if (keys.indexOf(form) >= 0) value += 6;
-    else if (keys.some(function (key) { return key.indexOf(form) >= 0 || (key.length > 1 && form.indexOf(key) >= 0); })) value += 3;
+    else {
+      keys.forEach(function (key) {
+        var share = key.indexOf(form) >= 0 ? form.length / key.length
+          : key.length > 1 && form.indexOf(key) >= 0 ? key.length / form.length : 0;
+        value = Math.max(value, 1 + 3 * share);
+      });
+    }
     if (text) {
       var own = folded(index, n);
       if (own.shown.indexOf(form) >= 0) value += 0.5;
@@ -239,25 +267,51 @@
     return value;
   }
 
+  // Whether a record holds a compound of the query (私用メール): in its shown text, or, through the
+  // everyday words it is found by, every bigram of it (共有ID, 情シス), the bigram where the scripts
+  // meet included.
+  function holdsPhrase(index, n, phrase) {
+    if (folded(index, n).shown.indexOf(phrase) >= 0) return true;
+    return bigrams(phrase).every(function (gram) {
+      return sortedHas(postings(index, "grams", gram), n) || sortedHas(postings(index, "also", gram), n);
+    });
+  }
+
+  function sortedHas(numbers, n) {
+    var low = 0;
+    var high = numbers.length - 1;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (numbers[middle] === n) return true;
+      if (numbers[middle] < n) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+
   function inScope(index, n, city) {
     var own = index.data.docs[n][7];
     return !city || !own || own === city;
   }
 
-  // Every record in scope holding at least ``least`` of some form of a term, with what it holds;
-  // and the weight of the whole query.
+  // Every record in scope holding at least ``least`` of some form of a term, with what it holds
+  // (``weight``: how much of the query the form stands for: the term's weight, times the form's
+  // factor for a stem, core or half); and the weight of the whole query.
   function collect(index, parsed, city, least) {
     var found = new Map();
     var allWeight = 0;
     parsed.terms.forEach(function (term, t) {
+      var typed = 0;
       term.forms.forEach(function (form, k) {
         var result = match(index, form[0], least);
-        if (!k) allWeight += result.weight;
+        if (!k) typed = term.share * result.weight;
+        if (!k) allWeight += typed;
+        var credit = form[1] * typed;  // a stem or core counts for the term in the measure of its weight
         result.hits.forEach(function (coverage, n) {
           if (!inScope(index, n, city)) return;
           var entry = found.get(n) || { doc: n, forms: [] };
-          entry.forms.push({ term: t, form: form[0], base: form[1] * result.weight * coverage * coverage,
-                             weight: k ? 0 : result.weight });
+          entry.forms.push({ term: t, form: form[0], base: term.share * form[1] * result.weight * coverage * coverage,
+                             weight: credit });
           found.set(n, entry);
         });
       });
@@ -276,17 +330,18 @@
     function rank(withText) {
       results.forEach(function (r) {
         var best = [];
-        var weight = 0;
+        var held = [];
         r.forms.forEach(function (f) {
           best[f.term] = Math.max(best[f.term] || 0, f.base * bonus(index, r.doc, f.form, withText));
-          weight += f.weight;
+          held[f.term] = Math.max(held[f.term] || 0, f.weight);
         });
+        var weight = held.reduce(function (a, b) { return a + (b || 0); }, 0);
         var doc = index.data.docs[r.doc];
         var length = doc[3].length + doc[4].length + doc[5].length;
         r.score = best.reduce(function (a, b) { return a + (b || 0); }, 0)
           * (0.25 + 0.75 * Math.min(1, weight / allWeight)) * KIND_WEIGHT[doc[1]] * (doc[8] ? EVERYONE_WEIGHT : 1)
           / (0.75 + 0.25 * length / index.averageLength);
-        if (withText && parsed.phrases.some(function (p) { return folded(index, r.doc).shown.indexOf(p) >= 0; })) r.score *= PHRASE_BONUS;
+        if (withText && parsed.phrases.some(function (p) { return holdsPhrase(index, r.doc, p); })) r.score *= PHRASE_BONUS;
       });
       results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     }
