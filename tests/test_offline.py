@@ -71,7 +71,7 @@ def test_a_role_page_reads_from_file(browser, built_site):
     tab.on("requestfailed", lambda r: failed.append(r.url))
     tab.goto(path.as_uri())
     assert tab.locator("h1").first.is_visible()
-    assert tab.locator(".hb-obligation").count() > 0
+    assert tab.locator(".hb-obligation, .hb-duties li").count() > 0
     stylesheets = tab.evaluate("() => [...document.styleSheets].map(s => s.href || '')")
     assert any("/assets/stylesheets/main." in href for href in stylesheets)
     # the theme's stylesheet applied (file:// forbids reading its rules, not using them)

@@ -100,7 +100,7 @@ def test_real_staff_pages_open_with_the_handful(built_site):
         html = html_file(built_site / "site", f"{city}/roles/staff").read_text(encoding="utf-8")
         article = html.split('<article class="md-content__inner md-typeset">')[1]
         assert re.findall(r"<h2[^>]*>(.*?)</h2>", article)[0].startswith("まず守ること")
-        first = article.split('id="first"')[1].split("<h2")[1]
+        first = article.split('id="first"')[1].split("<h2")[0]
         assert 4 <= first.count('class="hb-obligation"') <= 8
 
 
