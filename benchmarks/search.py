@@ -252,6 +252,21 @@ def first_query_seconds(browser, base: str, design: str, query: str, runs: int =
     return statistics.median(times)
 
 
+def listed_results(browser, base: str, queries: list[dict]) -> dict:
+    """What the handbook's search lists for every query on its page (see :func:`query_page`),
+    asked of the page's own search code all at once instead of typed one by one: site-relative
+    result URLs by :func:`key`."""
+    results = {}
+    for path in sorted({query_page(q) for q in queries}):
+        page = browser.new_page()
+        page.goto(f"{base}/{path}", wait_until="load")
+        asked = [q for q in queries if query_page(q) == path]
+        found = page.evaluate("qs => Promise.all(qs.map(q => window.hbSearch.results(q)))", [q["query"] for q in asked])
+        results.update({key(q): [site_relative(u, base) for u in urls] for q, urls in zip(asked, found)})
+        page.close()
+    return results
+
+
 def run_queries(browser, base: str, design: str, queries: list[dict]) -> tuple[dict, list[float]]:
     """Every query typed on its page (see :func:`query_page`): site-relative result URLs by
     :func:`key`, and the seconds each took."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.search import (
-    PROBE_PAGE, ROOT, bigram_query, load_queries, run_queries, score, site_relative, typed_ms,
+    PROBE_PAGE, ROOT, bigram_query, listed_results, load_queries, run_queries, score, site_relative, typed_ms,
 )
 from generator.search import bigrams, normalize
 
@@ -169,7 +169,7 @@ def test_target_is_highlighted_on_arrival(browser, site_url):
 
 
 def hit_rates(browser, site_url, queries) -> dict:
-    found, _ = run_queries(browser, site_url, "bigram", queries)
+    found = listed_results(browser, site_url, queries)
     cities = sorted({q.get("city", "") for q in queries})
     return {c: score([q for q in queries if q.get("city", "") == c], found) for c in cities}
 
@@ -348,3 +348,11 @@ def test_a_latin_policy_word_is_found_at_word_edges_only():
     index = build_index(records, terms)
     assert _decoded(index["also"]["アカ"]) == [1]  # not in "incident"
     assert _decoded(index["also"]["機密"]) == [3]  # Ⅰ (i) is not the start of Ⅱ (ii)
+
+
+def test_queries_asked_at_once_list_what_typing_shows(browser, site_url):
+    """The query sets are scored by asking the page's search code directly (``hbSearch.results``);
+    typed into the box, the same queries list the same results."""
+    queries = [q for q in load_queries() if q.get("city") == "moriyama"][:5] + [q for q in load_queries() if not q.get("city")][:5]
+    typed, _ = run_queries(browser, site_url, "bigram", queries)
+    assert listed_results(browser, site_url, queries) == typed

@@ -613,5 +613,14 @@
     bigrams: bigrams,
     href: href,
     city: function () { return load().then(currentScope); },
+    // The URLs the panel would list for a query typed on this page, best first (the tests score
+    // whole query sets at once with it; a test checks it lists what typing shows).
+    results: function (query) {
+      return load().then(function (index) {
+        return search(index, query, currentScope(index)).items.slice(0, LIMIT).map(function (r) {
+          return new URL(href(index.data.docs[r.doc][0]), location.href).href;
+        });
+      });
+    },
   };
 })();
