@@ -31,6 +31,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.commands.build import build as mkdocs_build  # imported before the site builders fork
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
 from .archive import zip_bytes
 from .content import load_content
 from .errors import HandbookError
@@ -81,11 +85,13 @@ def build(root: Path, progress=None) -> BuildResult:
             write(dist / output.path.removeprefix("downloads/"), output.data)
         for path, data in for_dist:
             write(dist / path, data)
-        for name, config in configs.items():
-            if name != PORTAL:
-                folder = name.removeprefix("handbook-")
-                extra = {"README.txt": admin_readme(content, folder)} if folder in policies else {}
-                (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, folder, newest, extra))
+        zipped = {name: config for name, config in configs.items() if name != PORTAL}
+        if len(policies) == 1:
+            zipped = {f"handbook-{policies[0]}": configs[PORTAL], **zipped}
+        for name, config in zipped.items():
+            folder = name.removeprefix("handbook-")
+            extra = {"README.txt": admin_readme(content, folder)} if folder in policies else {}
+            (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, folder, newest, extra))
         (dist / BUILD_INFO.name).write_bytes(build_info(content))
         publish(configs[PORTAL].parent / SITE, root / "site")
         publish(dist, root / "dist")
@@ -109,10 +115,10 @@ PORTAL = "site"
 def sites(project: Project, policies: tuple[str, ...]) -> list[tuple[str, Settings, str | None]]:
     """The sites of the project: (name, settings, where the editor's guide goes). The portal
     (``site``), one site per municipality (``handbook-<policy>``), and the editor's guide
-    (``editors-guide``) on its own."""
-    return ([(PORTAL, project.settings(policies), None)]
-            + [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
-            + [("editors-guide", project.settings(()), "")])
+    (``editors-guide``) on its own. A project of one policy has no other site to build: its
+    portal is that municipality's site."""
+    own = [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies] if len(policies) > 1 else []
+    return [(PORTAL, project.settings(policies), None), *own, ("editors-guide", project.settings(()), "")]
 
 
 def stage_sites(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
@@ -173,10 +179,6 @@ def _midnight(day: datetime.date) -> float:
 
 def build_site(config_file: Path) -> list[str]:
     """``mkdocs build --strict`` of one staged configuration: the reasons it failed (none: built)."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     messages = _MkDocsMessages()
     logger = logging.getLogger("mkdocs")

@@ -37,12 +37,12 @@ def test_a_fourth_policy_folder_is_built_with_no_code_change(project):
 def test_a_staged_site_builds_with_plain_mkdocs_without_the_plugin(project, capsys):
     root = project()
     assert main(["stage", "--out", "staged"]) == 0
-    config = root / "staged" / "handbook-miyako" / "mkdocs.yml"
+    config = root / "staged" / "site" / "mkdocs.yml"  # one policy: the portal is its site
     assert "handbook" not in config.read_text(encoding="utf-8").split("plugins:")[1].split("\n")[0]
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)],
                           capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""})
     assert done.returncode == 0, done.stderr
-    html = (root / "staged" / "handbook-miyako" / "site" / "roles" / "staff.html").read_text(encoding="utf-8")
+    html = (root / "staged" / "site" / "site" / "roles" / "staff.html").read_text(encoding="utf-8")
     assert 'href="../source.html#c-1-1-1"' in html
 
 
