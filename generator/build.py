@@ -2,9 +2,10 @@
 run the site builder → zip → publish.
 
 1. **load** (``content.load_content``): the YAML once, validated; any problem stops the build.
-2. **downloads** (``renderers.render_downloads``): checklists and decks, rendered once and copied
-   into every site that publishes their policy and into ``dist/<policy>/``; for ``dist/`` only,
-   the question banks and SCORM packages (:func:`training_files`).
+2. **downloads** (``renderers.render_downloads``): checklists and decks, rendered once (a process
+   per policy) and copied into every site that publishes their policy and into
+   ``dist/<policy>/``; for ``dist/`` only, the question banks and SCORM packages
+   (:func:`training_files`).
 3. **stage** (``stage.stage``, ``stage.fingerprint``): per site, the docs tree with every generated
    page, the search index and an MkDocs configuration, with content hashes in the names of our
    scripts, styles and data files (the portal in ``site/``; one site per municipality, zipped
@@ -72,14 +73,17 @@ def build(root: Path, progress=None) -> BuildResult:
     clock.lap("load")
     policies = project.policies
     say(f"配布物を作っています（規程 {len(policies)} 件）…")
-    downloads = render_downloads(content, policies)
-    for_dist = training_files(content, project, policies)
-    clock.lap("downloads")
     newest = max(datetime.date.fromisoformat(content.policy(p).revision) for p in policies)
-    with _source_date(newest), tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp:
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with (ProcessPoolExecutor(WORKERS, mp_context=context) as pool, _source_date(newest),
+          tempfile.TemporaryDirectory(dir=root, prefix=".build-") as tmp):
+        rendering = [pool.submit(render_downloads, content, (pid,)) for pid in policies]  # one policy each, at once
+        for_dist = training_files(content, project, policies)
+        downloads = [output for job in rendering for output in job.result()]
+        clock.lap("downloads")
         work = Path(tmp)
         say("サイトを生成しています…")
-        configs = stage_and_build(project, content, policies, downloads, work, clock)
+        configs = stage_and_build(project, content, policies, downloads, work, clock, pool)
         dist = work / "dist"
         for output in downloads:
             write(dist / output.path.removeprefix("downloads/"), output.data)
@@ -129,19 +133,17 @@ def stage_sites(project: Project, content: Content, policies: tuple[str, ...], d
 
 
 def stage_and_build(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],
-                    stage_dir: Path, clock: _Clock) -> dict[str, Path]:
-    """Stage each site and hand it to the site builder at once (:data:`WORKERS` at a time, each in
-    its own process), so staging the next site overlaps building the last; raise HandbookError with
-    MkDocs' reasons if any site fails."""
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+                    stage_dir: Path, clock: _Clock, pool: ProcessPoolExecutor) -> dict[str, Path]:
+    """Stage each site and hand it to the site builder in ``pool`` at once (:data:`WORKERS` at a
+    time, each in its own process), so staging the next site overlaps building the last; raise
+    HandbookError with MkDocs' reasons if any site fails."""
     configs, builds = {}, []
-    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-        for name, settings, guide in sites(project, policies):
-            configs[name] = stage(project, content, settings, downloads, stage_dir / name, guide)
-            fingerprint(configs[name])
-            builds.append(pool.submit(build_site, configs[name]))
-        clock.lap("stage")
-        problems = [line for done in builds for line in done.result()]
+    for name, settings, guide in sites(project, policies):
+        configs[name] = stage(project, content, settings, downloads, stage_dir / name, guide)
+        fingerprint(configs[name])
+        builds.append(pool.submit(build_site, configs[name]))
+    clock.lap("stage")
+    problems = [line for done in builds for line in done.result()]
     clock.lap("sites")
     if problems:
         raise HandbookError([f"サイトの生成に失敗しました: {line}" for line in problems])
