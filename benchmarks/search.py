@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--queries", type=Path, default=QUERIES,
                         help="query set (tuning: tests/search_queries.yaml, benchmarks/search_queries_staff.yaml, "
-                             "search_queries_staff_b.yaml; held out: search_queries_staff_c.yaml)")
+                             "search_queries_staff_b.yaml, search_queries_staff_c.yaml; held out: search_queries_staff_d.yaml)")
     args = parser.parse_args(argv)
     designs = args.designs.split(",")
 
