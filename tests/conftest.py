@@ -118,6 +118,14 @@ def project(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def real_content():
+    """The committed content, loaded once per test process (the model is immutable)."""
+    from generator.content import load_content
+
+    return load_content(ROOT)
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory, worker_id) -> Path:
     """The real project built once into a temporary copy (site/ and dist/), shared read-only by
     the test processes of ``pytest -n`` (the first to need it builds it, the others wait)."""

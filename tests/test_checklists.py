@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 
 from generator.cli import main
 from generator.collect import collect, read_units, write_report
-from generator.content import load_content
 from generator.renderers.checklists import checklist_rows, checklist_xlsx
 from generator.views import by_topic, role_rules
 
@@ -23,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def content():
-    return load_content(ROOT)
+def content(real_content):
+    return real_content
 
 
 def staff_rows(content):

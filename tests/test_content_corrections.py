@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.content import load_content
-
-from .conftest import ROOT
-
 
 @pytest.fixture(scope="module")
-def content():
-    return load_content(ROOT)
+def content(real_content):
+    return real_content
 
 
 def obligation(content, oid):

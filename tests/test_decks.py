@@ -16,7 +16,7 @@ from anki.scheduler.v3 import CardAnswer
 from generator.content import load_content
 from generator.renderers.decks import DeckRenderer, extra_questions
 
-from .conftest import BASE_FILES, CHAPTER, POLICY, ROOT, SOURCE
+from .conftest import BASE_FILES, CHAPTER, POLICY, SOURCE
 from .revision_fixture import DEVICES, TRAINING_AFTER, TRAINING_BEFORE
 
 IF_NEWER = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
@@ -436,8 +436,8 @@ def published_all_staff_deck(policy, questions) -> bytes:
     return write_package([deck], stamp.timestamp())
 
 
-def test_upgrading_from_the_published_decks_keeps_history_in_real_anki(col, tmp_path):
-    content = load_content(ROOT)
+def test_upgrading_from_the_published_decks_keeps_history_in_real_anki(col, tmp_path, real_content):
+    content = real_content
     policy = content.policy("moriyama")
     authored = [q for q in content.questions if q.policy == "moriyama"]
     old = tmp_path / "old.apkg"

@@ -10,7 +10,6 @@ from collections import Counter
 import pytest
 
 from benchmarks.exam_integrity import NODE_PRELUDE
-from generator.content import load_content
 from generator.questions import APPLIED_KINDS, answer_roles, EXAM_MAX_KIND_SHARE, EXAM_MIN_APPLIED, bank, pool
 from generator.renderers.quiz import bank_script
 from generator.views import memberships
@@ -51,9 +50,9 @@ def node(harness: str, request: dict):
 
 
 @pytest.fixture(scope="module")
-def draws(tmp_path_factory):
+def draws(tmp_path_factory, real_content):
     """{policy: (questions by id, exams of the all-staff pool, the exam of seed 7 drawn again)}."""
-    content = load_content(ROOT)
+    content = real_content
     folder = tmp_path_factory.mktemp("banks")
     result = {}
     for policy in content.policies:

@@ -17,7 +17,6 @@ from generator.questions import (
 )
 from generator.sources import squeeze
 
-from .conftest import ROOT
 
 SOURCE = """\
 テスト市情報セキュリティ対策基準
@@ -147,8 +146,8 @@ def small(project):
 
 
 @pytest.fixture(scope="module")
-def real():
-    return load_content(ROOT)
+def real(real_content):
+    return real_content
 
 
 def run(capsys, *args):

@@ -53,10 +53,8 @@ def test_recurring_items_take_the_occurrence_after_their_own_lead_in(tmp_path):
     assert (first.line, lead.line) == (2, 1)
 
 
-def test_real_recurring_texts_are_placed_at_their_own_clause():
-    from generator.content import load_content
-
-    content = load_content(ROOT)
+def test_real_recurring_texts_are_placed_at_their_own_clause(real_content):
+    content = real_content
     lines = {o.id: o.source_line for p in content.policies for o in p.obligations}
     assert lines["moriyama.user-manager-report-breach"] == 131  # 第11条第3項第4号, same words as 第9条第3項第8号
     assert lines["moriyama.office-zone-environment"] == 227  # 第27条第3号, same words as 第26条第7号
