@@ -151,6 +151,8 @@ def test_queries_are_cut_at_particles_and_okurigana_stays(page):
         "パソコンの動きがおかしい": ["パソコン", "動キ", "オカシイ"],
         "パスワードとは": ["パスワドトハ"],  # too short to be a word of its own
         "誤ってデータを消した": ["誤ツテ", "デタ", "消シタ"],  # って after a kanji ends a verb
+        "むやみに複製しない": ["ムヤミニ", "複製シナイ"],  # kana before the first kanji: a word of its own
+        "お知らせ": ["オ知ラセ"],  # but not one kana (お, ご)
     }
     got = page.evaluate("qs => window.hbSearch.load().then(() => qs.map(q => window.hbSearch.terms(q).terms.map(t => t.text)))",
                         list(cases))

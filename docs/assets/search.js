@@ -109,6 +109,10 @@
       var runs = word.match(/[\u3041-\u309f]+|[^\u3041-\u309f]+/g);
       var pieces = [""];
       runs.forEach(function (run, i) {
+        if (i === 0 && runs.length > 1 && HIRAGANA.test(run) && Array.from(run).length > 1) {
+          pieces.push(run, "");  // a word of its own before the first kanji (むやみに複製: むやみに / 複製)
+          return;
+        }
         var split = i > 0 && HIRAGANA.test(run) && particleCut(run, i < runs.length - 1, /[\u3400-\u9fff\u3005]$/.test(runs[i - 1]));
         if (!split) {
           pieces[pieces.length - 1] += run;
