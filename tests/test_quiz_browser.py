@@ -374,6 +374,8 @@ def test_changed_practice_set_holds_exactly_the_questions_the_revision_changed(r
     assert changed.inner_text() == "今回の改定で変わったところ（3 問）"
     changed.click()
     assert changed.get_attribute("aria-pressed") == "true"
+    open_quiz(page, revision_url + "/after/quiz/staff.html")  # the choice is kept over a reload
+    assert changed.get_attribute("aria-pressed") == "true" and sets.locator('[data-set="all"]').get_attribute("aria-pressed") == "false"
     assert page.locator(".hb-quiz-due").inner_text() == "今日の出題: 残り 3 問（復習 0 問・新しい問題 3 問）／全 3 問"
     assert sorted(practise_all(page)) == sorted(CHANGED_QUESTIONS)
     sets.locator('[data-set="all"]').click()  # the whole set: only the unchanged question is left today

@@ -366,8 +366,15 @@ if (typeof module === "object" && module.exports) module.exports = HandbookQuizC
   var practice = el("section", { "class": "hb-quiz-practice", "aria-label": "練習" });
   var dueLine = el("p", { "class": "hb-quiz-due", "aria-live": "polite" });
   var card = el("div", { "class": "hb-quiz-card" });
-  var practicePool = pool; // the practice set: all the role's questions, or those the revision changed
+  // The practice set: all the role's questions, or those the revision changed; the choice is kept
+  // for the role and this revision (a later revision starts again from all questions).
+  var setKey = "hb-quiz-set:" + data.policy + ":" + data.revision + ":" + cfg.role;
+  var practicePool = changedPool.length && storedSet() === "changed" ? changedPool : pool;
   if (changedPool.length) practice.appendChild(practiceSets());
+
+  function storedSet() {
+    try { return window.localStorage.getItem(setKey); } catch (e) { return null; }
+  }
   practice.appendChild(dueLine);
   practice.appendChild(card);
 
@@ -379,6 +386,7 @@ if (typeof module === "object" && module.exports) module.exports = HandbookQuizC
       var b = el("button", { type: "button", "class": "hb-quiz-set md-button", "data-set": set[0] }, set[1]);
       b.addEventListener("click", function () {
         practicePool = set[2];
+        try { window.localStorage.setItem(setKey, set[0]); } catch (e) { /* not kept: all questions after a reload */ }
         mark();
         showNext(true);
       });
