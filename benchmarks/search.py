@@ -252,34 +252,37 @@ def first_query_seconds(browser, base: str, design: str, query: str, runs: int =
     return statistics.median(times)
 
 
-def listed_results(browser, base: str, queries: list[dict]) -> dict:
-    """What the handbook's search lists for every query on its page (see :func:`query_page`),
-    asked of the page's own search code all at once instead of typed one by one: site-relative
-    result URLs by :func:`key`."""
-    results = {}
+def pages_of(browser, base: str, queries: list[dict]):
+    """Each page queries are typed on (see :func:`query_page`), opened in turn, with its queries."""
     for path in sorted({query_page(q) for q in queries}):
         page = browser.new_page()
         page.goto(f"{base}/{path}", wait_until="load")
-        asked = [q for q in queries if query_page(q) == path]
+        try:
+            yield page, [q for q in queries if query_page(q) == path]
+        finally:
+            page.close()
+
+
+def listed_results(browser, base: str, queries: list[dict]) -> dict:
+    """What the handbook's search lists for every query on its page, asked of the page's own search
+    code all at once instead of typed one by one: site-relative result URLs by :func:`key`."""
+    results = {}
+    for page, asked in pages_of(browser, base, queries):
         found = page.evaluate("qs => Promise.all(qs.map(q => window.hbSearch.results(q)))", [q["query"] for q in asked])
         results.update({key(q): [site_relative(u, base) for u in urls] for q, urls in zip(asked, found)})
-        page.close()
     return results
 
 
 def run_queries(browser, base: str, design: str, queries: list[dict]) -> tuple[dict, list[float]]:
-    """Every query typed on its page (see :func:`query_page`): site-relative result URLs by
-    :func:`key`, and the seconds each took."""
+    """Every query typed on its page: site-relative result URLs by :func:`key`, and the seconds
+    each took."""
     results, durations = {}, []
-    for path in sorted({query_page(q) for q in queries}):
-        page = browser.new_page()
-        page.goto(f"{base}/{path}", wait_until="load")
-        for q in (q for q in queries if query_page(q) == path):
+    for page, asked in pages_of(browser, base, queries):
+        for q in asked:
             started = time.perf_counter()
             urls = QUERY_FUNCTIONS[design](page, q["query"])
             durations.append(time.perf_counter() - started)
             results[key(q)] = [site_relative(u, base) for u in urls]
-        page.close()
     return results, durations
 
 

@@ -212,13 +212,15 @@ def pytest_collection_modifyitems(items):
     """``browser``: drives chromium; ``slow``: builds a site (the real one or a small one). The
     tests on the real built site run last, so that under ``pytest -n`` the other processes keep
     working while the first one to need the site builds it."""
+    on_site = set()
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & {"browser", "site_url"}:
             item.add_marker(pytest.mark.browser)
         if fixtures & {"built_site", "site_url"}:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: bool({"built_site", "site_url"} & set(getattr(item, "fixturenames", ()))))
+            on_site.add(item.nodeid)
+    items.sort(key=lambda item: item.nodeid in on_site)
 
 
 def pytest_addoption(parser):

@@ -4,7 +4,7 @@ portal's comparison. The revision retires 1.1 ①, adds a new 1.1 ① and 1.2 �
 
 from __future__ import annotations
 
-from .conftest import BASE_FILES, POLICY
+from .conftest import BASE_FILES, CHAPTER, POLICY
 
 REVISED_SOURCE = """\
 テスト市情報セキュリティ対策基準
@@ -30,17 +30,8 @@ revisions:
 
 REVISED_POLICY = POLICY.replace('revision: "2026-04-01"\n', 'revision: "2027-04-01"\n' + HISTORY)
 
-RETIRED = """\
-  - id: miyako.password-keep-secret
-    clause: 1.1 ①
-    lead_in: 職員等は、パスワードに関し、次の事項を遵守しなければならない。
-    text: パスワードは、他者に知られないように管理しなければならない。
-    actors: [staff]
-    modality: must
-    topic: passwords
-    summary: パスワードを他人に知られないようにする
-    retired: true
-"""
+RETIRED = CHAPTER.split("obligations:\n")[1].split("  - id: miyako.password-report-leak")[0] + "    retired: true\n"
+"""The base project's 1.1 ①, as it was, retired."""
 
 REVISED_CHAPTER = """\
 number: "1"
