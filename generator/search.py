@@ -147,7 +147,7 @@ def model_records(content: Content, layout: Layout) -> list[Record]:
         for role in policy.roles:
             records.append(Record(url=at(layout.role(pid, role.id)), kind="section", page=page(role.name),
                                   title=[role.name], text=[role.held_by, role.description], hidden=[role.clause],
-                                  keys=[role.name, *role.aliases, *([role.held_by] if role.held_by else [])]))
+                                  keys=[role.name, *_holders(role)]))
         for o in policy.live_obligations:
             roles = [policy.role(r) for r in (*o.actors, *o.approver, *o.report_to, *o.applies_to)]
             topic = topics.get(o.topic)
