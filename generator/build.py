@@ -39,6 +39,7 @@ from mkdocs.exceptions import MkDocsException
 from .archive import zip_bytes
 from .content import load_content
 from .errors import HandbookError
+from .links import broken_links
 from .manifest import BUILD_INFO, build_info
 from .model import Content
 from .renderers import Output, Settings, render_downloads
@@ -97,6 +98,8 @@ def build(root: Path, progress=None) -> BuildResult:
             extra = {"README.txt": admin_readme(content, folder)} if folder in policies else {}
             (dist / f"{name}.zip").write_bytes(zip_folder(config.parent / SITE, folder, newest, extra))
         (dist / BUILD_INFO.name).write_bytes(build_info(content))
+        if len(policies) > 1:
+            place_sites(configs, policies)
         publish(configs[PORTAL].parent / SITE, root / "site")
         publish(dist, root / "dist")
         clock.lap("publish")
@@ -117,12 +120,27 @@ PORTAL = "site"
 
 
 def sites(project: Project, policies: tuple[str, ...]) -> list[tuple[str, Settings, str | None]]:
-    """The sites of the project: (name, settings, where the editor's guide goes). The portal
-    (``site``), one site per municipality (``handbook-<policy>``), and the editor's guide
-    (``editors-guide``) on its own. A project of one policy has no other site to build: its
-    portal is that municipality's site."""
-    own = [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies] if len(policies) > 1 else []
-    return [(PORTAL, project.settings(policies), None), *own, ("editors-guide", project.settings(()), "")]
+    """The sites of the project: (name, settings, where the editor's guide goes), the largest first.
+    One site per municipality (``handbook-<policy>``), the portal (``site``: the portal page, the
+    comparison and the trainer's check page, with each municipality's site placed in
+    ``<policy>/`` by :func:`place_sites`), and the editor's guide (``editors-guide``) on its own. A
+    project of one policy has no other site to build: its portal is that municipality's site."""
+    if len(policies) == 1:
+        return [(PORTAL, project.settings(policies), None), ("editors-guide", project.settings(()), "")]
+    own = [(f"handbook-{pid}", project.settings((pid,)), None) for pid in policies]
+    return [*own, (PORTAL, project.settings(policies, hosted=False), None), ("editors-guide", project.settings(()), "")]
+
+
+def place_sites(configs: dict[str, Path], policies: tuple[str, ...]) -> None:
+    """Move each municipality's built site into the portal's ``<policy>/`` and check the portal's
+    own pages' links into them (MkDocs could not: they were not in its docs tree)."""
+    portal = configs[PORTAL].parent / SITE
+    own_pages = sorted(portal.rglob("*.html"))
+    for pid in policies:
+        shutil.move(configs[f"handbook-{pid}"].parent / SITE, portal / pid)
+    broken = broken_links(portal, own_pages)
+    if broken:
+        raise HandbookError([f"ポータルのリンク先がありません: {line}" for line in broken])
 
 
 def stage_sites(project: Project, content: Content, policies: tuple[str, ...], downloads: list[Output],

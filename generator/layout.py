@@ -60,6 +60,11 @@ class Layout:
     directory_urls: bool = False
     """MkDocs' ``use_directory_urls``. Off: every page is a ``.html`` file, so links work the
     same from a web server and from a file share (``file://``), with no script to rewrite them."""
+    hosted: bool = True
+    """Whether the policies' pages are in this site's docs tree. Off for the published portal: it
+    holds only the portal page, the comparison and the trainer's check page, and each
+    municipality's own site, built once, is placed in ``<policy>/`` beside them; links to those
+    pages are then their built URLs, which the build checks once the sites are in place."""
 
     @property
     def portal(self) -> bool:
@@ -163,8 +168,12 @@ class Layout:
 
     def link(self, page: str, target: str, anchor: str = "") -> str:
         """A relative Markdown link from the page ``page`` to the file ``target`` (both relative to
-        the docs folder), for MkDocs to check and rewrite."""
-        relative = _relative(target, posixpath.dirname(page) or ".")
+        the docs folder), for MkDocs to check and rewrite; to a page of a municipality's own site
+        placed beside this one (not :attr:`hosted`), its built URL."""
+        if self.hosted or target.split("/", 1)[0] not in self.policies:
+            relative = _relative(target, posixpath.dirname(page) or ".")
+        else:
+            relative = _relative(self.url(target), posixpath.dirname(self.url(page)) or ".")
         return f"{relative}#{anchor}" if anchor else relative
 
     def root(self, page: str) -> str:
@@ -189,6 +198,9 @@ class Layout:
         ``compare`` holds the comparison pages the same way (empty without them)."""
         nav: list = [self.portal_page()] if self.portal else []
         for policy in self.policies:
+            if not self.hosted:  # a municipality's own site, placed beside the portal
+                nav.append({titles[policy]: self.url(self.home(policy))})
+                continue
             entries = _folders(sections[policy])
             if self.portal:
                 nav.append({titles[policy]: entries})

@@ -64,8 +64,8 @@ class Project:
     def docs(self) -> Path:
         return self.root / self.config.get("docs_dir", "docs")
 
-    def settings(self, policies: tuple[str, ...]) -> Settings:
-        return Settings(policies, self.quiz_questions, self.quiz_pass_mark, self.kept_banks)
+    def settings(self, policies: tuple[str, ...], hosted: bool = True) -> Settings:
+        return Settings(policies, self.quiz_questions, self.quiz_pass_mark, self.kept_banks, hosted)
 
 
 def read_project(root: Path, content: Content) -> Project:
@@ -116,7 +116,7 @@ def stage(project: Project, content: Content, settings: Settings, downloads: lis
         shutil.copytree(project.docs / GUIDE, docs / guide, dirs_exist_ok=True)
     static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     outputs = render_pages(content, settings) + [
-        o for o in downloads if o.path.split("/")[1] in settings.policies]
+        o for o in downloads if settings.hosted and o.path.split("/")[1] in settings.policies]
     for output in outputs:
         write(docs / output.path, output.data)
     generated = {o.path for o in outputs}
@@ -161,6 +161,10 @@ def site_config(project: Project, content: Content, settings: Settings, pages: s
                "incident": incident_box(content, settings)},
         nav=layout.nav(sections, titles, guide, compare),
     )
+    if not layout.hosted:  # links to the municipalities' sites, placed beside it, are checked after the build
+        validation = config.get("validation") or {}
+        config["validation"] = {**validation, "nav": {**validation.get("nav", {}), "not_found": "info"},
+                                "links": {**validation.get("links", {}), "not_found": "info"}}
     return config
 
 

@@ -31,11 +31,14 @@ class Settings:
     kept_banks: tuple[bytes, ...] = ()
     """Question banks of earlier revisions the trainers keep (``bank-<revision>.json``), so the
     check page verifies records of those revisions too."""
+    hosted: bool = True
+    """Whether the policies' own pages are rendered into this site (off for the published portal,
+    beside which each municipality's site is placed: :attr:`Layout.hosted`)."""
 
     @cached_property
     def layout(self) -> Layout:
         """Where every page of this site goes."""
-        return Layout(self.policies)
+        return Layout(self.policies, hosted=self.hosted)
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ def roles_with_checklists(policy: Policy) -> list[str]:
 
 class ChecklistRenderer:
     def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
-        for pid in settings.policies:
+        for pid in settings.policies if settings.hosted else ():
             policy = content.policy(pid)
             for role in roles_with_checklists(policy):
                 yield Output(settings.layout.checklist(pid, role), checklist_page(content, policy, role, settings.layout))
