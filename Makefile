@@ -15,9 +15,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
 
 # The fast subset while editing: no site builds, no browser, a quarter of the property-test
-# examples (make test runs everything, with every example).
+# examples (make test runs everything, with every example). Each test process starts with one half
+# of the tests in file order and takes from the other's when it runs out (--dist worksteal), so a
+# module's fixtures and imports are mostly made in one process rather than in both.
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser" --hypothesis-profile=quick
+	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow and not browser" --hypothesis-profile=quick
 
 # Rewrite tests/golden/ from the small fixture project after an intended change; review the diff.
 golden: $(STAMP)
