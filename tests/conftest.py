@@ -118,11 +118,18 @@ def project(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def real_content():
-    """The committed content, loaded once per test process (the model is immutable)."""
-    from generator.content import load_content
+def real_content_and_sources():
+    """The committed content and the policies' source texts, loaded once per test process (both
+    are only read)."""
+    from generator.content import load_with_sources
 
-    return load_content(ROOT)
+    return load_with_sources(ROOT)
+
+
+@pytest.fixture(scope="session")
+def real_content(real_content_and_sources):
+    """The committed content, loaded once per test process (the model is immutable)."""
+    return real_content_and_sources[0]
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,14 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.content import load_with_sources
 from generator.coverage import compute_coverage
 from generator.schema import write_schemas
 
 from .conftest import ROOT
 
 
-def test_committed_content_validates():
-    content, _ = load_with_sources(ROOT)
+def test_committed_content_validates(real_content_and_sources):
+    content, _ = real_content_and_sources
     assert {p.id for p in content.policies} == {"nabari", "miyako", "moriyama"}
 
 
@@ -31,8 +30,8 @@ def test_yaml_files_match_their_json_schema(path):
     jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), json.loads(schema_path.read_text(encoding="utf-8")))
 
 
-def test_miyako_chapter_5_4_is_fully_covered():
-    content, sources = load_with_sources(ROOT)
+def test_miyako_chapter_5_4_is_fully_covered(real_content_and_sources):
+    content, sources = real_content_and_sources
     coverage = compute_coverage(content.policy("miyako"), sources["miyako"])
     sections = {heading: (total, covered) for heading, total, covered in coverage.by_section()}
     total, covered = sections["5.4 ＩＤ及びパスワード等の管理"]
