@@ -228,7 +228,7 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
                                for parts in (record.title, record.text, record.hidden))
         keys, grams, also = terms_of(title, text, hidden, tuple(record.keys), record.city)
         page = pages.setdefault(record.page, len(pages))
-        docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city, int(record.everyone)])
+        docs.append([record.url, record.kind, page, title, text, hidden, list(keys), record.city, int(record.everyone)])
         for gram in grams:
             postings[gram].append(number)
         for gram in also:
@@ -243,7 +243,7 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
 def _vocabulary(terms: tuple[SearchTerm, ...]):
     """What :func:`build_index` keeps of one record, given the everyday-words files: ``(key names
     with their everyday words, the bigrams of its own text, the bigrams it holds only through an
-    everyday word)``. Remembered per record text for the last few vocabularies: the sites of one
+    everyday word)``. Remembered per record text for the last two vocabularies: the sites of one
     build, and the rebuilds of ``mkdocs serve``, index mostly the same records again."""
     key = tuple((t.policy, t.means, t.words) for t in terms)
     if key not in _MEMO:
@@ -259,11 +259,11 @@ _MEMO: dict = {}
 
 
 def _record_terms(vocabulary, title: str, text: str, hidden: str, keys: tuple[str, ...],
-                  city: str) -> tuple[list[str], tuple[str, ...], tuple[str, ...]]:
+                  city: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     own = normalize(" ".join([title, text, hidden, *keys]))
     applies = [(means, words) for policy, means, words in vocabulary if policy in ("", city)]
-    named = list(keys) + sorted({w for means, words in applies
-                                 for key in keys if any(m.found_in(normalize(key)) for m in means) for w in words})
+    named = keys + tuple(sorted({w for means, words in applies
+                                 for key in keys if any(m.found_in(normalize(key)) for m in means) for w in words}))
     grams = bigrams(own)
     also = {w for means, words in applies if any(m.found_in(own) for m in means) for w in words}
     return named, tuple(sorted(grams)), tuple(sorted(bigrams(" ".join(also)) - grams))
