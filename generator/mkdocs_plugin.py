@@ -5,14 +5,19 @@ MkDocs on the staged tree. Under ``mkdocs serve`` (``make serve``) the plugin st
 (with the editor's guide) into ``.cache/serve/`` before each build and points MkDocs at it: only
 files whose bytes changed
 are rewritten, downloads are rendered again only for a policy whose files changed, and the
-content, quizzes and static docs are watched instead of the staged folder.
+content, quizzes and static docs are watched instead of the staged folder. While MkDocs turns the
+changed pages into HTML, a second process (:class:`SecondCore`) converts half of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import multiprocessing
+import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import yaml
@@ -20,6 +25,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.pages import Page
 
 from .content import load_content
 from .errors import HandbookError
@@ -47,6 +53,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_startup(self, *, command, dirty) -> None:
         """Defined so that MkDocs keeps this plugin (and its caches) from one rebuild to the next."""
         self.downloads: dict[str, tuple[str, list[Output]]] = {}
+        self.serving, self.dirty = command == "serve", dirty
+        self.second: SecondCore | None = None
 
     def project_root(self, config) -> Path:
         base = Path(config.config_file_path).parent
@@ -57,6 +65,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         try:
             content = load_content(root)
             project = read_project(root, content)
+            self.static = {p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md")}
             policies = project.policies
             downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
@@ -86,6 +95,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.downloads[pid] = (key, render_downloads(content, (pid,)))
         return self.downloads[pid][1]
 
+    def on_nav(self, nav, *, config, files):
+        """Hand the later half of the pages to convert to a second process (``mkdocs serve`` only)."""
+        if self.serving and SecondCore.available():
+            pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
+            self.second = SecondCore.start(config, files, pages, lambda f: f.src_uri not in self.static)
+        return nav
+
+    def on_pre_page(self, page, *, config, files):
+        if self.second is not None:
+            self.second.take(page)
+        return page
+
+    def on_post_build(self, *, config) -> None:
+        self._stop_second()
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_second()
+
+    def _stop_second(self) -> None:
+        if self.second is not None:
+            self.second.stop()
+            self.second = None
+
     def on_serve(self, server, config, builder):
         """Watch what the site is made from, not the staged folder the plugin writes."""
         root = self.project_root(config)
@@ -114,3 +146,133 @@ def sync(source: Path, target: Path) -> None:
             continue
         old.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(new, old)
+
+
+class SecondCore:
+    """Converts some of a build's pages from Markdown to HTML in a forked process, while MkDocs
+    converts the others, so a rebuild uses both cores of the machine.
+
+    MkDocs still runs every plugin event of every page in this process, in order; only
+    :meth:`Page.render` (Markdown → HTML, which also checks the page's links) of a page handed to
+    the second process takes its result instead of converting, when the Markdown it was given is
+    the Markdown that process converted (otherwise, or if that process failed, the page is
+    converted here as usual). Its log messages (a broken link) are logged here, at that page.
+    Only the handbook's generated pages are handed over: the static pages may use other plugins'
+    Markdown (the guide's schema reference), whose state must stay in this process."""
+
+    MIN_PAGES = 4
+    """Fewer changed pages than this are converted here alone (a fork is not worth it)."""
+
+    def __init__(self, process, connection, uris: list[str]):
+        self.process, self.connection = process, connection
+        self.pending = set(uris)
+        self.results: dict[str, dict | None] = {}
+        self.arrived = threading.Condition()
+        self.reader = threading.Thread(target=self._receive, daemon=True)  # the pipe never fills up
+        self.reader.start()
+
+    def _receive(self) -> None:
+        try:
+            while True:
+                uri, result = self.connection.recv()
+                with self.arrived:
+                    self.results[uri] = result
+                    self.arrived.notify_all()
+        except (EOFError, OSError):
+            pass
+        with self.arrived:
+            self.finished = True
+            self.arrived.notify_all()
+
+    finished = False
+
+    @staticmethod
+    def available() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    @classmethod
+    def start(cls, config, files, pages: list, movable) -> SecondCore | None:
+        """Fork a process converting the last pages of ``pages`` that ``movable`` allows, about
+        half of all their bytes; None when there is too little to share."""
+        if len(pages) < cls.MIN_PAGES:
+            return None
+        sizes = {f.src_uri: os.path.getsize(f.abs_src_path) for f in pages}
+        half, share, taken = sum(sizes.values()) / 2, 0, []
+        for f in reversed(pages):
+            if share >= half:
+                break
+            if movable(f):
+                taken.append(f.src_uri)
+                share += sizes[f.src_uri]
+        if not taken:
+            return None
+        taken.reverse()  # in MkDocs' order: the first one MkDocs asks for comes first
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_convert_pages, args=(sender, config, files, taken), daemon=True)
+        process.start()
+        sender.close()
+        return cls(process, receiver, taken)
+
+    def take(self, page) -> None:
+        """Before MkDocs reads a page handed over, make its ``render`` take the second process's result."""
+        uri = page.file.src_uri
+        if uri not in self.pending:
+            return
+        self.pending.discard(uri)
+        convert = page.render
+
+        def render(config, files):
+            del page.render  # back to the class's method
+            result = self._result(uri)
+            if result is None or result["markdown"] != page.markdown:
+                return convert(config, files)
+            for name, level, message in result["logs"]:
+                logging.getLogger(name).log(level, message)
+            page.content, page.toc = result["content"], result["toc"]
+            page._title_from_render, page.present_anchor_ids = result["title"], result["present_anchor_ids"]
+            if result["links_to_anchors"] is not None:
+                page.links_to_anchors = {files.get_file_from_path(u): links
+                                         for u, links in result["links_to_anchors"].items()}
+
+        page.render = render
+
+    def _result(self, uri: str) -> dict | None:
+        with self.arrived:
+            self.arrived.wait_for(lambda: uri in self.results or self.finished)
+            return self.results.pop(uri, None)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.reader.join()
+        self.connection.close()
+
+
+def _convert_pages(connection, config, files, uris: list[str]) -> None:
+    """In the forked process: read and convert each page, sending ``(uri, result)`` as it is done
+    (``None`` when it failed: MkDocs then converts it and reports the error)."""
+    messages: list[tuple[str, int, str]] = []
+
+    def keep(logger, record):  # every message any logger would emit, for the main process to log
+        messages.append((record.name, record.levelno, record.getMessage()))
+
+    logging.Logger.callHandlers = keep
+    for uri in uris:
+        messages.clear()
+        try:
+            file = files.get_file_from_path(uri)
+            page = file.page if file.page is not None else Page(None, file, config)
+            page.read_source(config)
+            page.render(config, files)
+            links = page.links_to_anchors
+            result = {
+                "markdown": page.markdown, "content": page.content, "toc": page.toc, "title": page._title_from_render,
+                "present_anchor_ids": page.present_anchor_ids, "logs": list(messages),
+                "links_to_anchors": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+            }
+        except Exception:  # noqa: BLE001 - MkDocs converts the page again and reports it
+            result = None
+        connection.send((uri, result))
+    connection.close()
