@@ -62,12 +62,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config):
         root = self.project_root(config)
+        downloads = None
         try:
             content = load_content(root)
             project = read_project(root, content)
             self.static = {p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md")}
             policies = project.policies
-            downloads = [o for pid in policies for o in self._downloads(root, content, pid)]
+            downloads = self._downloads(root, content, policies)
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
                 staged = stage(project, content, project.settings(policies), downloads, Path(tmp), guide=GUIDE)
                 staged_config = yaml.safe_load(staged.read_text(encoding="utf-8"))
@@ -75,14 +76,33 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 sync(Path(tmp) / "docs", target)
         except HandbookError as err:
             raise PluginError("内容に問題があります:\n" + str(err)) from err
+        finally:
+            if downloads is not None:
+                downloads.stop()
         config.docs_dir = str(target)
         for key in ("nav", "site_name", "use_directory_urls"):
             config[key] = staged_config[key]
         config.extra.update(staged_config["extra"])
         return config
 
-    def _downloads(self, root: Path, content, pid: str) -> list[Output]:
-        """A policy's downloads, rendered again only when one of its files changed."""
+    def _downloads(self, root: Path, content, policies: tuple[str, ...]) -> Downloads:
+        """The policies' downloads: rendered again only for a policy one of whose files changed,
+        under ``mkdocs serve`` in a forked process while the pages are rendered."""
+        keys = {pid: self._inputs(root, pid) for pid in policies}
+        stale = tuple(pid for pid in policies if self.downloads.get(pid, ("",))[0] != keys[pid])
+        forked = Forked(_render_downloads, content, stale) if stale and self.serving and Forked.available() else None
+
+        def collect() -> list[Output]:
+            for pid in stale:
+                done = forked.wait_for(lambda item: item[0] == pid) if forked else None
+                self.downloads[pid] = (keys[pid], done[1] if done is not None else render_downloads(content, (pid,)))
+            return [o for pid in policies for o in self.downloads[pid][1]]
+
+        return Downloads(collect, forked)
+
+    @staticmethod
+    def _inputs(root: Path, pid: str) -> str:
+        """A digest of the files a policy's downloads are made from."""
         digest = hashlib.sha256()
         folders = [root / "content" / pid, root / "quizzes" / pid]
         files = [root / "content" / "roles.yaml", root / "content" / "topics.yaml"]
@@ -90,14 +110,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for path in files:
             if path.is_file():
                 digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-        key = digest.hexdigest()
-        if self.downloads.get(pid, ("",))[0] != key:
-            self.downloads[pid] = (key, render_downloads(content, (pid,)))
-        return self.downloads[pid][1]
+        return digest.hexdigest()
 
     def on_nav(self, nav, *, config, files):
         """Hand the later half of the pages to convert to a second process (``mkdocs serve`` only)."""
-        if self.serving and SecondCore.available():
+        if self.serving:
             pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
             self.second = SecondCore.start(config, files, pages, lambda f: f.src_uri not in self.static)
         return nav
@@ -128,6 +145,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return server
 
 
+class Downloads:
+    """The downloads as :func:`stage` iterates over them (after rendering the pages): waits then
+    for those still being rendered in another process."""
+
+    def __init__(self, collect, forked: Forked | None):
+        self.collect, self.forked = collect, forked
+        self.outputs: list[Output] | None = None
+
+    def __iter__(self):
+        if self.outputs is None:
+            self.outputs = self.collect()
+        return iter(self.outputs)
+
+    def stop(self) -> None:
+        if self.forked is not None:
+            self.forked.stop()
+
+
+def _render_downloads(content, policies: tuple[str, ...]):
+    for pid in policies:
+        yield pid, render_downloads(content, (pid,))
+
+
 def sync(source: Path, target: Path) -> None:
     """Make ``target`` a copy of ``source``, touching only files that differ (so MkDocs' dirty
     builds and the browser's live reload see just what changed)."""
@@ -148,6 +188,62 @@ def sync(source: Path, target: Path) -> None:
         shutil.copyfile(new, old)
 
 
+class Forked:
+    """A generator run in a forked process (Linux): what it yields arrives here as it comes, read
+    by a thread so that the pipe never fills up while this process is busy."""
+
+    def __init__(self, generate, *args):
+        context = multiprocessing.get_context("fork")
+        self.connection, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_send_all, args=(sender, generate, args), daemon=True)
+        self.process.start()
+        sender.close()
+        self.items: list = []
+        self.finished = False
+        self.arrived = threading.Condition()
+        self.reader = threading.Thread(target=self._receive, daemon=True)
+        self.reader.start()
+
+    @staticmethod
+    def available() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def _receive(self) -> None:
+        try:
+            while True:
+                item = self.connection.recv()
+                with self.arrived:
+                    self.items.append(item)
+                    self.arrived.notify_all()
+        except (EOFError, OSError):
+            pass
+        with self.arrived:
+            self.finished = True
+            self.arrived.notify_all()
+
+    def wait_for(self, found):
+        """The first item ``found`` accepts, waiting for it; None if the process ended without it."""
+        with self.arrived:
+            while True:
+                item = next((i for i in self.items if found(i)), None)
+                if item is not None or self.finished:
+                    return item
+                self.arrived.wait()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.reader.join()
+        self.connection.close()
+
+
+def _send_all(connection, generate, args) -> None:
+    for item in generate(*args):
+        connection.send(item)
+    connection.close()
+
+
 class SecondCore:
     """Converts some of a build's pages from Markdown to HTML in a forked process, while MkDocs
     converts the others, so a rebuild uses both cores of the machine.
@@ -163,38 +259,15 @@ class SecondCore:
     MIN_PAGES = 4
     """Fewer changed pages than this are converted here alone (a fork is not worth it)."""
 
-    def __init__(self, process, connection, uris: list[str]):
-        self.process, self.connection = process, connection
+    def __init__(self, forked: Forked, uris: list[str]):
+        self.forked = forked
         self.pending = set(uris)
-        self.results: dict[str, dict | None] = {}
-        self.arrived = threading.Condition()
-        self.reader = threading.Thread(target=self._receive, daemon=True)  # the pipe never fills up
-        self.reader.start()
-
-    def _receive(self) -> None:
-        try:
-            while True:
-                uri, result = self.connection.recv()
-                with self.arrived:
-                    self.results[uri] = result
-                    self.arrived.notify_all()
-        except (EOFError, OSError):
-            pass
-        with self.arrived:
-            self.finished = True
-            self.arrived.notify_all()
-
-    finished = False
-
-    @staticmethod
-    def available() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods()
 
     @classmethod
     def start(cls, config, files, pages: list, movable) -> SecondCore | None:
         """Fork a process converting the last pages of ``pages`` that ``movable`` allows, about
         half of all their bytes; None when there is too little to share."""
-        if len(pages) < cls.MIN_PAGES:
+        if len(pages) < cls.MIN_PAGES or not Forked.available():
             return None
         sizes = {f.src_uri: os.path.getsize(f.abs_src_path) for f in pages}
         half, share, taken = sum(sizes.values()) / 2, 0, []
@@ -207,12 +280,7 @@ class SecondCore:
         if not taken:
             return None
         taken.reverse()  # in MkDocs' order: the first one MkDocs asks for comes first
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_convert_pages, args=(sender, config, files, taken), daemon=True)
-        process.start()
-        sender.close()
-        return cls(process, receiver, taken)
+        return cls(Forked(_convert_pages, config, files, taken), taken)
 
     def take(self, page) -> None:
         """Before MkDocs reads a page handed over, make its ``render`` take the second process's result."""
@@ -224,7 +292,8 @@ class SecondCore:
 
         def render(config, files):
             del page.render  # back to the class's method
-            result = self._result(uri)
+            done = self.forked.wait_for(lambda item: item[0] == uri)
+            result = done[1] if done is not None else None
             if result is None or result["markdown"] != page.markdown:
                 return convert(config, files)
             for name, level, message in result["logs"]:
@@ -237,21 +306,12 @@ class SecondCore:
 
         page.render = render
 
-    def _result(self, uri: str) -> dict | None:
-        with self.arrived:
-            self.arrived.wait_for(lambda: uri in self.results or self.finished)
-            return self.results.pop(uri, None)
-
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.reader.join()
-        self.connection.close()
+        self.forked.stop()
 
 
-def _convert_pages(connection, config, files, uris: list[str]) -> None:
-    """In the forked process: read and convert each page, sending ``(uri, result)`` as it is done
+def _convert_pages(config, files, uris: list[str]):
+    """In the forked process: read and convert each page, yielding ``(uri, result)`` as it is done
     (``None`` when it failed: MkDocs then converts it and reports the error)."""
     messages: list[tuple[str, int, str]] = []
 
@@ -274,5 +334,4 @@ def _convert_pages(connection, config, files, uris: list[str]) -> None:
             }
         except Exception:  # noqa: BLE001 - MkDocs converts the page again and reports it
             result = None
-        connection.send((uri, result))
-    connection.close()
+        yield uri, result
