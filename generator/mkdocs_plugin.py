@@ -291,6 +291,8 @@ class SecondCore:
     def __init__(self, forked: Forked, uris: list[str]):
         self.forked = forked
         self.pending = set(uris)
+        self.used = 0
+        """Pages whose conversion was taken from the second process."""
 
     @classmethod
     def start(cls, config, files, pages: list, movable) -> SecondCore | None:
@@ -325,6 +327,7 @@ class SecondCore:
             result = done[1] if done is not None else None
             if result is None or result["markdown"] != page.markdown:
                 return convert(config, files)
+            self.used += 1
             for name, level, message in result["logs"]:
                 logging.getLogger(name).log(level, message)
             page.content, page.toc = result["content"], result["toc"]
