@@ -286,10 +286,11 @@ class _Means:
 
 def _encoded(postings: dict[str, list[int]]) -> dict[str, str]:
     encoded = {}
+    small = _SMALL_BASE36
     for gram in sorted(postings):
         numbers = postings[gram]
         gaps = [numbers[0]] + [b - a for a, b in zip(numbers, numbers[1:])]
-        encoded[gram] = ",".join(_base36(g) for g in gaps)
+        encoded[gram] = ",".join(small[g] if g < len(small) else _base36(g) for g in gaps)
     return encoded
 
 
@@ -301,3 +302,7 @@ def _base36(number: int) -> str:
         out = digits[rest] + out
         if not number:
             return out
+
+
+_SMALL_BASE36 = [_base36(n) for n in range(36 * 36)]
+"""The gaps most postings have, written once."""
