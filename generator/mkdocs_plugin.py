@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -31,7 +32,7 @@ from mkdocs.structure.pages import Page
 from .content import load_content
 from .errors import HandbookError
 from .layout import GUIDE
-from .renderers import Output, render_downloads
+from .renderers import Output, Settings, render_downloads, render_pages, renderers
 from .stage import read_project, stage
 
 SERVE_DIR = ".cache/serve"
@@ -62,6 +63,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving, self.dirty = command == "serve", dirty
         self.second: SecondCore | None = None
         self.compiled = CompiledTemplates()
+        self.pages = PageCache()
 
     def project_root(self, config) -> Path:
         base = Path(config.config_file_path).parent
@@ -75,9 +77,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             project = read_project(root, content)
             self.static = {p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md")}
             policies = project.policies
-            downloads = self._downloads(root, content, policies)
+            settings = project.settings(policies)
+            inputs = Inputs.of(root, policies)
+            downloads = self._downloads(content, policies, inputs)
+
+            def pages(content_, settings_) -> list[Output]:
+                if content_ is content and settings_ is settings:
+                    return self.pages.render(content, settings, inputs)
+                return render_pages(content_, settings_)
+
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
-                staged = stage(project, content, project.settings(policies), downloads, Path(tmp), guide=GUIDE)
+                staged = stage(project, content, settings, downloads, Path(tmp), guide=GUIDE, render_pages=pages)
                 staged_config = yaml.safe_load(staged.read_text(encoding="utf-8"))
                 target = root / SERVE_DIR
                 sync(Path(tmp) / "docs", target)
@@ -92,10 +102,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra.update(staged_config["extra"])
         return config
 
-    def _downloads(self, root: Path, content, policies: tuple[str, ...]) -> Downloads:
-        """The policies' downloads: rendered again only for a policy one of whose files changed,
-        under ``mkdocs serve`` in a forked process while the pages are rendered."""
-        keys = {pid: self._inputs(root, pid) for pid in policies}
+    def _downloads(self, content, policies: tuple[str, ...], inputs: Inputs) -> Downloads:
+        """The policies' downloads: rendered again only for a policy whose files (or the shared
+        ones) changed, under ``mkdocs serve`` in a forked process while the pages are rendered."""
+        keys = {pid: inputs.key(pid) for pid in policies}
         stale = tuple(pid for pid in policies if self.downloads.get(pid, ("",))[0] != keys[pid])
         forked = Forked(_render_downloads, content, stale) if stale and self.serving and Forked.available() else None
 
@@ -106,18 +116,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return [o for pid in policies for o in self.downloads[pid][1]]
 
         return Downloads(collect, forked)
-
-    @staticmethod
-    def _inputs(root: Path, pid: str) -> str:
-        """A digest of the files a policy's downloads are made from."""
-        digest = hashlib.sha256()
-        folders = [root / "content" / pid, root / "quizzes" / pid]
-        files = [root / "content" / "roles.yaml", root / "content" / "topics.yaml"]
-        files += sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
-        for path in files:
-            if path.is_file():
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()
 
     def on_nav(self, nav, *, config, files):
         """Hand the later half of the pages to convert to a second process (``mkdocs serve`` only)."""
@@ -158,6 +156,94 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Digests of the files the pages and downloads are made from: each policy's own folders
+    (``content/<policy>/``, ``quizzes/<policy>/``), and everything else (the other files of
+    ``content/`` and ``quizzes/``, ``mkdocs.yml``)."""
+
+    shared: str
+    policies: dict[str, str]
+
+    def key(self, pid: str) -> str:
+        return self.shared + self.policies[pid]
+
+    @classmethod
+    def of(cls, root: Path, policies: tuple[str, ...]) -> Inputs:
+        own = {pid: [root / "content" / pid, root / "quizzes" / pid] for pid in policies}
+        mine = {folder for folders in own.values() for folder in folders}
+        files = [p for top in (root / "content", root / "quizzes") if top.is_dir() for p in top.rglob("*")
+                 if p.is_file() and not mine.intersection(p.parents)]
+        return cls(_digest([root / "mkdocs.yml", *files]),
+                   {pid: _digest([p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()])
+                    for pid, folders in own.items()})
+
+
+def _digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class PageCache:
+    """The pages of a portal, rendered again only for the policies whose files changed.
+
+    A policy's pages (those under ``<policy>/``) are made from its own files and the shared ones,
+    and rendered the same whichever other policies are published beside it, given the portal's
+    layout: a policy whose files did not change keeps the pages of the last render, and one whose
+    files changed is rendered alone, with the portal's layout. The pages of no one policy (the
+    portal page, the comparison, the trainer's page) are rendered for all policies, each renderer
+    stopping at its first page of a policy: checked by their paths, which must be those of the last
+    full render (else every page is rendered). A change to the shared files or the settings, or
+    a site of one policy, renders every page."""
+
+    def __init__(self) -> None:
+        self.last: tuple[str, Settings, dict[str, str], dict[str, list[Output]]] | None = None
+        """(shared digest, settings, policy digests, pages by owner: ``""`` or a policy)."""
+
+    def render(self, content, settings: Settings, inputs: Inputs) -> list[Output]:
+        policies = settings.policies
+        last = self.last
+        if len(policies) < 2 or last is None or last[0] != inputs.shared or last[1] != settings:
+            return self._full(content, settings, inputs)
+        stale = tuple(pid for pid in policies if last[2].get(pid) != inputs.policies[pid])
+        groups = dict(last[3])
+        if stale:
+            alone = replace(settings, policies=stale)
+            alone.__dict__["layout"] = settings.layout  # the portal's paths and links
+            groups.update({pid: [] for pid in stale})
+            for output in render_pages(content, alone):
+                owner = self._owner(output.path, policies)
+                if owner in stale:
+                    groups[owner].append(output)
+            shared = []
+            for renderer in renderers():
+                for output in renderer.pages(content, settings):
+                    if self._owner(output.path, policies):
+                        break
+                    shared.append(output)
+            if sorted(o.path for o in shared) != sorted(o.path for o in last[3][""]):
+                return self._full(content, settings, inputs)
+            groups[""] = shared
+        self.last = (inputs.shared, settings, dict(inputs.policies), groups)
+        return [o for owner in ("", *policies) for o in groups[owner]]
+
+    def _full(self, content, settings: Settings, inputs: Inputs) -> list[Output]:
+        outputs = render_pages(content, settings)
+        groups: dict[str, list[Output]] = {owner: [] for owner in ("", *settings.policies)}
+        for output in outputs:
+            groups[self._owner(output.path, settings.policies)].append(output)
+        self.last = (inputs.shared, settings, dict(inputs.policies), groups)
+        return outputs
+
+    @staticmethod
+    def _owner(path: str, policies: tuple[str, ...]) -> str:
+        first, _, rest = path.partition("/")
+        return first if rest and first in policies else ""
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

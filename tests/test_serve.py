@@ -17,13 +17,15 @@ from mkdocs.plugins import BasePlugin
 
 from generator.content import load_content
 from generator.layout import GUIDE
-from generator.mkdocs_plugin import SERVE_DIR, Forked, SecondCore
-from generator.renderers import render_downloads
+from generator.mkdocs_plugin import SERVE_DIR, Forked, Inputs, PageCache, SecondCore
+from generator.renderers import render_downloads, render_pages
 from generator.stage import read_project, stage
+
+from .test_pipeline import FOURTH
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Forked.available(), reason="needs fork")]
+pytestmark = pytest.mark.skipif(not Forked.available(), reason="needs fork")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -58,6 +60,7 @@ def edit(root: Path) -> None:
         "summary: パスワードを他人に知られないようにする", "summary: パスワードは誰にも教えない"))
 
 
+@pytest.mark.slow
 def test_a_rebuild_after_a_save_stages_and_builds_what_a_fresh_build_does(project, tmp_path):
     root = project()
     alone = shutil.copytree(root, tmp_path.parent / f"{tmp_path.name}-alone")
@@ -91,6 +94,42 @@ def test_a_rebuild_after_a_save_stages_and_builds_what_a_fresh_build_does(projec
     edit(alone)
     serve_build(alone, reference, command="build", dirty=True)
     assert differing(tree(served), tree(reference)) == []
+
+
+def test_the_page_cache_gives_the_pages_a_full_render_gives_after_each_edit(project):
+    """A portal of two policies: a policy's pages are rendered again only when its own files
+    changed, the comparison and the portal page always; a change to a shared file renders all."""
+    root = project(FOURTH)
+    cache = PageCache()
+
+    def rendered() -> tuple[list, list]:
+        content = load_content(root)
+        project_ = read_project(root, content)
+        settings = project_.settings(project_.policies)
+        cached = cache.render(content, settings, Inputs.of(root, project_.policies))
+        return sorted((o.path, o.data) for o in cached), sorted((o.path, o.data) for o in render_pages(content, settings))
+
+    def replace_in(name: str, old: str, new: str) -> None:
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    cached, full = rendered()
+    assert cached == full and any(path.startswith("testvillage/") for path, _ in full)
+    assert any(path.startswith("compare/") for path, _ in full)
+    assert rendered()[0] == full  # nothing changed
+    replace_in("content/miyako/obligations/01-password.yaml", "summary: パスワードを他人に知られないようにする",
+               "summary: パスワードは誰にも教えない")
+    cached, full = rendered()
+    assert cached == full and any("パスワードは誰にも教えない" in data for path, data in full if path.startswith("compare/"))
+    replace_in("content/testvillage/obligations/01-password.yaml", "summary: パスワードが流出したら",
+               "summary: パスワードが漏れたら")
+    cached, full = rendered()
+    assert cached == full and any("パスワードが漏れたら" in data for path, data in full if path.startswith("testvillage/"))
+    replace_in("content/topics.yaml", "name: パスワード", "name: パスワード管理")
+    cached, full = rendered()
+    assert cached == full and any("パスワード管理" in data for path, data in full if path.startswith("miyako/"))
 
 
 # --- the second process, on a plain MkDocs project ---------------------------------------------
@@ -153,6 +192,7 @@ def build_plain(root: Path, site: Path, plugin: BasePlugin | None) -> list[str]:
                   and "Building documentation" not in m)
 
 
+@pytest.mark.slow
 def test_pages_converted_in_a_second_process_are_the_same_with_the_same_messages(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # the theme dates the home page
     root = plain_project(tmp_path / "p")
@@ -164,6 +204,7 @@ def test_pages_converted_in_a_second_process_are_the_same_with_the_same_messages
     assert shared == alone and any("missing-e.md" in m for m in alone) and any("nowhere" in m for m in alone)
 
 
+@pytest.mark.slow
 def test_a_page_whose_markdown_a_plugin_changed_here_is_converted_here(tmp_path):
     root = plain_project(tmp_path / "p")
     plugin = Sharing(extra="\n\nadded here\n")

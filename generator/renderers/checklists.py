@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import math
 import re
@@ -110,6 +111,7 @@ LINE_HEIGHT = 16
 """Points per line of wrapped text (11 pt text in the fonts Japanese Excel uses)."""
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` takes in a column ``width`` characters wide when wrapped."""
     usable = max(width - 1, 1)
