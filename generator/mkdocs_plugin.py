@@ -33,6 +33,7 @@ from .content import load_content
 from .errors import HandbookError
 from .layout import GUIDE
 from .renderers import Output, Settings, render_downloads, render_pages, renderers
+from .search import index_script
 from .stage import read_project, stage
 
 SERVE_DIR = ".cache/serve"
@@ -79,12 +80,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             policies = project.policies
             settings = project.settings(policies)
             inputs = Inputs.of(root, policies)
-            downloads = self._downloads(content, policies, inputs)
+            generated: set[str] = set()
 
             def pages(content_, settings_) -> list[Output]:
-                if content_ is content and settings_ is settings:
-                    return self.pages.render(content, settings, inputs)
-                return render_pages(content_, settings_)
+                if content_ is not content or settings_ is not settings:
+                    return render_pages(content_, settings_)
+                outputs = self.pages.render(content, settings, inputs)
+                generated.update(o.path for o in outputs)
+                return outputs
+
+            def meanwhile() -> None:  # the search index, as stage() will ask for it (search.index_script)
+                static = {path: text for path, text in static_pages(project.docs).items() if path not in generated}
+                index_script(content, settings.layout, static)
+
+            downloads = self._downloads(content, policies, inputs, meanwhile)
 
             with tempfile.TemporaryDirectory(dir=root / ".cache" if (root / ".cache").is_dir() else root) as tmp:
                 staged = stage(project, content, settings, downloads, Path(tmp), guide=GUIDE, render_pages=pages)
@@ -102,14 +111,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra.update(staged_config["extra"])
         return config
 
-    def _downloads(self, content, policies: tuple[str, ...], inputs: Inputs) -> Downloads:
+    def _downloads(self, content, policies: tuple[str, ...], inputs: Inputs, meanwhile) -> Downloads:
         """The policies' downloads: rendered again only for a policy whose files (or the shared
-        ones) changed, under ``mkdocs serve`` in a forked process while the pages are rendered."""
+        ones) changed, under ``mkdocs serve`` in a forked process while the pages are rendered
+        (and then, before waiting for it, whatever ``meanwhile`` does)."""
         keys = {pid: inputs.key(pid) for pid in policies}
         stale = tuple(pid for pid in policies if self.downloads.get(pid, ("",))[0] != keys[pid])
         forked = Forked(_render_downloads, content, stale) if stale and self.serving and Forked.available() else None
 
         def collect() -> list[Output]:
+            if forked is not None:
+                meanwhile()
             for pid in stale:
                 done = forked.wait_for(lambda item: item[0] == pid) if forked else None
                 self.downloads[pid] = (keys[pid], done[1] if done is not None else render_downloads(content, (pid,)))
@@ -281,6 +293,12 @@ class Downloads:
 def _render_downloads(content, policies: tuple[str, ...]):
     for pid in policies:
         yield pid, render_downloads(content, (pid,))
+
+
+def static_pages(docs: Path) -> dict[str, str]:
+    """The static Markdown pages of the project's docs (with the editor's guide in its folder),
+    as :func:`stage` reads them from the tree it stages for ``make serve``."""
+    return {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
 
 
 def sync(source: Path, target: Path) -> None:

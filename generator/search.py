@@ -193,7 +193,24 @@ def _holders(role) -> list[str]:
 
 def index_script(content: Content, layout: Layout, static_pages: dict[str, str]) -> str:
     """``search/index.js`` of one site: the generated pages' records, then those of the static
-    Markdown pages (path → Markdown, titled by their first heading); deterministic bytes."""
+    Markdown pages (path → Markdown, titled by their first heading); deterministic bytes.
+
+    The last index made is remembered with what it was made from (this very content, an equal
+    layout and equal static pages): ``mkdocs serve`` makes it early, while it waits for other
+    processes, and staging then asks for it again."""
+    last = _LAST_INDEX
+    if last and last[0] is content and last[1] == layout and last[2] == static_pages:
+        return last[3]
+    script = _index_script(content, layout, static_pages)
+    _LAST_INDEX[:] = [content, layout, dict(static_pages), script]
+    return script
+
+
+_LAST_INDEX: list = []
+"""[content, layout, static pages, script] of the last :func:`index_script`."""
+
+
+def _index_script(content: Content, layout: Layout, static_pages: dict[str, str]) -> str:
     records = model_records(content, layout)
     for path, markdown in sorted(static_pages.items()):
         page_records = markdown_records(layout.url(path), "", markdown)
