@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -303,11 +304,14 @@ class _Means:
 
 def _encoded(postings: dict[str, list[int]]) -> dict[str, str]:
     encoded = {}
-    small = _SMALL_BASE36
+    small = _SMALL_BASE36.__getitem__
     for gram in sorted(postings):
         numbers = postings[gram]
-        gaps = [numbers[0]] + [b - a for a, b in zip(numbers, numbers[1:])]
-        encoded[gram] = ",".join(small[g] if g < len(small) else _base36(g) for g in gaps)
+        gaps = [numbers[0], *map(operator.sub, numbers[1:], numbers)]
+        try:
+            encoded[gram] = ",".join(map(small, gaps))
+        except IndexError:  # a gap of 1296 records or more
+            encoded[gram] = ",".join(map(_base36, gaps))
     return encoded
 
 
