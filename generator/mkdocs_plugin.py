@@ -3,10 +3,19 @@
 ``handbook build`` does not use it: it stages each site (``generator/stage.py``) and runs plain
 MkDocs on the staged tree. Under ``mkdocs serve`` (``make serve``) the plugin stages the portal
 (with the editor's guide) into ``.cache/serve/`` before each build and points MkDocs at it: only
-files whose bytes changed
-are rewritten, downloads are rendered again only for a policy whose files changed, and the
-content, quizzes and static docs are watched instead of the staged folder. While MkDocs turns the
-changed pages into HTML, a second process (:class:`SecondCore`) converts half of them.
+files whose bytes changed are rewritten, so MkDocs' dirty build converts only the pages that
+changed. The content, quizzes and static docs are watched instead of the staged folder.
+
+A rebuild after a save gives the staged tree a fresh stage gives (``tests/test_serve.py``), doing
+less and using both cores of the machine (Linux):
+
+- the pages of a policy whose files did not change come from the last rebuild (:class:`PageCache`);
+- the downloads of a policy whose files changed are rendered in a forked process while the pages
+  are rendered, the search index here while that process finishes (:class:`Downloads`);
+- a forked process converts about half of the changed pages from Markdown to HTML while MkDocs
+  converts the others (:class:`SecondCore`);
+- the theme's compiled templates are kept (:class:`CompiledTemplates`), and the watched folders
+  are looked at every :data:`WATCH_INTERVAL` seconds.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, replace
@@ -339,7 +349,8 @@ class Forked:
 
     @staticmethod
     def available() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods()
+        """Forking a process that runs threads (the preview server's) is safe on Linux only."""
+        return sys.platform.startswith("linux")
 
     def _receive(self) -> None:
         try:
