@@ -20,6 +20,7 @@ less and using both cores of the machine (Linux):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -339,7 +340,11 @@ class Forked:
         context = multiprocessing.get_context("fork")
         self.connection, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_send_all, args=(sender, generate, args), daemon=True)
-        self.process.start()
+        gc.freeze()  # the child's garbage collections then skip (and do not copy) what is already here
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
         sender.close()
         self.items: list = []
         self.finished = False
