@@ -105,13 +105,20 @@ def load_yaml(path: Path, problems: Problems) -> Any:
     before = len(problems.items)
     value = parse_yaml(text, path, problems)
     if len(problems.items) == before:
+        _PARSED.pop(key, None)
         _PARSED[key] = (text, value)
+        while len(_PARSED) > MAX_PARSED:
+            del _PARSED[next(iter(_PARSED))]
     return value
 
 
 _PARSED: dict[str, tuple[str, Any]] = {}
 """The last text read from each path and its located value (never changed by the loader, which
 only reads it): ``mkdocs serve`` loads the content again on every save, most files unchanged."""
+
+MAX_PARSED = 400
+"""Files remembered in :data:`_PARSED`, the least recently parsed forgotten first (the real
+content has about 60)."""
 
 
 def parse_yaml(text: str, path: Path | str, problems: Problems) -> Any:
