@@ -12,8 +12,10 @@ less and using both cores of the machine (Linux):
 - the pages of a policy whose files did not change come from the last rebuild (:class:`PageCache`);
 - the downloads of a policy whose files changed are rendered in a forked process while the pages
   are rendered, the search index here while that process finishes (:class:`Downloads`);
-- a forked process converts about half of the changed pages from Markdown to HTML while MkDocs
-  converts the others (:class:`SecondCore`);
+- a forked process converts most of the changed pages from Markdown to HTML, started as soon as
+  the pages are rendered (with the last build's MkDocs configuration and files, its work taken
+  only if this build's are the same; else started when MkDocs converts, with half of them),
+  while MkDocs converts the others (:class:`SecondCore`);
 - the theme's compiled templates are kept (:class:`CompiledTemplates`), and the watched folders
   are looked at every :data:`WATCH_INTERVAL` seconds.
 """
@@ -39,6 +41,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from .content import load_content
 from .errors import HandbookError
@@ -54,6 +57,11 @@ SERVE_DIR = ".cache/serve"
 WATCH_INTERVAL = 0.1
 """Seconds between two looks at the watched folders for a saved file (MkDocs polls every 0.5 s;
 the content, quizzes and docs folders hold under 100 files, looked at in 2 ms)."""
+
+
+EARLY_SHARE = 0.6
+"""The share of the changed pages' Markdown converted by the process started while the site is
+staged (it starts a second or so before MkDocs converts the others)."""
 
 
 class HandbookConfig(Config):
@@ -76,6 +84,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.second: SecondCore | None = None
         self.compiled = CompiledTemplates()
         self.pages = PageCache()
+        self.staged: dict[str, str] = {}
+        """The generated pages in the staged tree (path → Markdown)."""
+        self.last: tuple[object, object, tuple] | None = None
+        """The last build's MkDocs configuration, files and :meth:`fingerprint`."""
+        self.early: SecondCore | None = None
+        """The changed pages' conversion, started while the site is staged."""
 
     def project_root(self, config) -> Path:
         base = Path(config.config_file_path).parent
@@ -98,6 +112,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     return render_pages(content_, settings_)
                 outputs = self.pages.render(content, settings, inputs)
                 generated.update(o.path for o in outputs)
+                self._convert_early({o.path: o.data for o in outputs if o.path.endswith(".md")})
                 return outputs
 
             def meanwhile() -> None:  # the search index, as stage() will ask for it (search.index_script)
@@ -112,7 +127,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 target = root / SERVE_DIR
                 sync(Path(tmp) / "docs", target)
         except HandbookError as err:
+            self._stop_second()
             raise PluginError("内容に問題があります:\n" + str(err)) from err
+        except BaseException:
+            self._stop_second()
+            raise
         finally:
             if downloads is not None:
                 downloads.stop()
@@ -140,11 +159,37 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
         return Downloads(collect, forked)
 
+    def _convert_early(self, pages: dict[str, str]) -> None:
+        """Start converting the generated pages that changed since the last build in a second
+        process while the site is staged (``mkdocs serve`` only), with the last build's
+        configuration and files: most of them (:data:`EARLY_SHARE`), as the process starts early."""
+        changed = {path: text for path, text in pages.items() if self.staged.get(path) != text and path not in self.static}
+        self.staged = pages
+        self._stop_second()
+        if self.serving and self.last is not None and changed:
+            config, files, _ = self.last
+            order = [f.src_uri for f in files.documentation_pages() if f.src_uri in changed]
+            if len(order) == len(changed):
+                self.early = SecondCore.early(config, files, [(uri, changed[uri]) for uri in order], EARLY_SHARE)
+
+    @staticmethod
+    def fingerprint(config, files) -> tuple:
+        """What converting a page depends on besides its Markdown: the settings and the files."""
+        digest = hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest()
+        return digest, config.docs_dir, config.use_directory_urls, tuple((f.src_uri, f.url) for f in files)
+
     def on_nav(self, nav, *, config, files):
-        """Hand the later half of the pages to convert to a second process (``mkdocs serve`` only)."""
+        """Take the conversion started early if this build converts as the last did, else hand the
+        later half of the pages to convert to a second process (``mkdocs serve`` only)."""
         if self.serving:
-            pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
-            self.second = SecondCore.start(config, files, pages, lambda f: f.src_uri not in self.static)
+            fingerprint = self.fingerprint(config, files)
+            if self.early is not None and self.last is not None and self.last[2] == fingerprint:
+                self.second, self.early = self.early, None
+            else:
+                self._stop_second()
+                pages = [f for f in files.documentation_pages() if not self.dirty or f.is_modified()]
+                self.second = SecondCore.start(config, files, pages, lambda f: f.src_uri not in self.static)
+            self.last = (config, files, fingerprint)
         return nav
 
     def on_pre_page(self, page, *, config, files):
@@ -165,9 +210,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._stop_second()
 
     def _stop_second(self) -> None:
-        if self.second is not None:
-            self.second.stop()
-            self.second = None
+        for second in (self.second, self.early):
+            if second is not None:
+                second.stop()
+        self.second = self.early = None
 
     def on_serve(self, server, config, builder):
         """Watch what the site is made from, not the staged folder the plugin writes."""
@@ -431,7 +477,23 @@ class SecondCore:
         if not taken:
             return None
         taken.reverse()  # in MkDocs' order: the first one MkDocs asks for comes first
-        return cls(Forked(_convert_pages, config, files, taken), taken)
+        return cls(Forked(_convert_pages, config, files, [(uri, None) for uri in taken]), taken)
+
+    @classmethod
+    def early(cls, config, files, pages: list[tuple[str, str]], share: float) -> SecondCore | None:
+        """Fork a process converting the last pages of ``pages`` (uri, source), ``share`` of their
+        bytes, before MkDocs builds: with the last build's configuration and files, taken only if
+        this build's are the same (:meth:`HandbookPlugin.on_nav`)."""
+        if len(pages) < cls.MIN_PAGES or not Forked.available():
+            return None
+        wanted, done, taken = share * sum(len(source) for _, source in pages), 0, []
+        for uri, source in reversed(pages):
+            if done >= wanted:
+                break
+            taken.append((uri, source))
+            done += len(source)
+        taken.reverse()
+        return cls(Forked(_convert_pages, config, files, taken), [uri for uri, _ in taken])
 
     def take(self, page) -> None:
         """Before MkDocs reads a page handed over, make its ``render`` take the second process's result."""
@@ -462,21 +524,25 @@ class SecondCore:
         self.forked.stop()
 
 
-def _convert_pages(config, files, uris: list[str]):
-    """In the forked process: read and convert each page, yielding ``(uri, result)`` as it is done
-    (``None`` when it failed: MkDocs then converts it and reports the error)."""
+def _convert_pages(config, files, pages: list[tuple[str, str | None]]):
+    """In the forked process: read (or take the given source of) and convert each page, yielding
+    ``(uri, result)`` as it is done (``None`` when it failed: MkDocs then converts it and reports
+    the error)."""
     messages: list[tuple[str, int, str]] = []
 
     def keep(logger, record):  # every message any logger would emit, for the main process to log
         messages.append((record.name, record.levelno, record.getMessage()))
 
     logging.Logger.callHandlers = keep
-    for uri in uris:
+    for uri, source in pages:
         messages.clear()
         try:
             file = files.get_file_from_path(uri)
             page = file.page if file.page is not None else Page(None, file, config)
-            page.read_source(config)
+            if source is None:
+                page.read_source(config)
+            else:
+                page.markdown, page.meta = get_data(source)
             page.render(config, files)
             links = page.links_to_anchors
             result = {
