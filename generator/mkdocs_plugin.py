@@ -22,12 +22,14 @@ less and using both cores of the machine (Linux):
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -385,7 +387,7 @@ class Forked:
     def __init__(self, generate, *args):
         context = multiprocessing.get_context("fork")
         self.connection, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_send_all, args=(sender, generate, args), daemon=True)
+        self.process = context.Process(target=_send_all, args=(sender, generate, args, os.getpid()), daemon=True)
         gc.freeze()  # the child's garbage collections then skip (and do not copy) what is already here
         try:
             self.process.start()
@@ -433,10 +435,22 @@ class Forked:
         self.connection.close()
 
 
-def _send_all(connection, generate, args) -> None:
+def _send_all(connection, generate, args, parent: int) -> None:
+    _end_with(parent)
     for item in generate(*args):
         connection.send(item)
     connection.close()
+
+
+def _end_with(parent: int) -> None:
+    """Have this (forked) process ended when the serving process ends, killed in the middle of a
+    rebuild, instead of waiting forever to hand over its work (Linux's ``PR_SET_PDEATHSIG``)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it ended before that was set
+        os._exit(0)
 
 
 class SecondCore:
