@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -193,7 +194,24 @@ def _holders(role) -> list[str]:
 
 def index_script(content: Content, layout: Layout, static_pages: dict[str, str]) -> str:
     """``search/index.js`` of one site: the generated pages' records, then those of the static
-    Markdown pages (path → Markdown, titled by their first heading); deterministic bytes."""
+    Markdown pages (path → Markdown, titled by their first heading); deterministic bytes.
+
+    The last index made is remembered with what it was made from (this very content, an equal
+    layout and equal static pages): ``mkdocs serve`` makes it early, while it waits for other
+    processes, and staging then asks for it again."""
+    last = _LAST_INDEX
+    if last and last[0] is content and last[1] == layout and last[2] == static_pages:
+        return last[3]
+    script = _index_script(content, layout, static_pages)
+    _LAST_INDEX[:] = [content, layout, dict(static_pages), script]
+    return script
+
+
+_LAST_INDEX: list = []
+"""[content, layout, static pages, script] of the last :func:`index_script`."""
+
+
+def _index_script(content: Content, layout: Layout, static_pages: dict[str, str]) -> str:
     records = model_records(content, layout)
     for path, markdown in sorted(static_pages.items()):
         page_records = markdown_records(layout.url(path), "", markdown)
@@ -222,27 +240,51 @@ def build_index(records: list[Record], terms: tuple[SearchTerm, ...] = (), bets:
     pages: dict[str, int] = {}
     postings: dict[str, list[int]] = defaultdict(list)
     extra: dict[str, list[int]] = defaultdict(list)
-    vocabulary = [(t.policy, [_Means(normalize(m)) for m in t.means], t.words) for t in terms]
+    terms_of = _vocabulary(terms)
     for number, record in enumerate(records):
         title, text, hidden = (" ".join(" ".join(p for p in parts if p).split())
                                for parts in (record.title, record.text, record.hidden))
-        own = normalize(" ".join([title, text, hidden, *record.keys]))
-        applies = [(means, words) for policy, means, words in vocabulary if policy in ("", record.city)]
-        keys = record.keys + sorted({w for means, words in applies
-                                     for key in record.keys if any(m.found_in(normalize(key)) for m in means) for w in words})
+        keys, grams, also = terms_of(title, text, hidden, tuple(record.keys), record.city)
         page = pages.setdefault(record.page, len(pages))
-        docs.append([record.url, record.kind, page, title, text, hidden, keys, record.city, int(record.everyone)])
-        grams = bigrams(own)
-        also = {w for means, words in applies if any(m.found_in(own) for m in means) for w in words}
-        for gram in sorted(grams):
+        docs.append([record.url, record.kind, page, title, text, hidden, list(keys), record.city, int(record.everyone)])
+        for gram in grams:
             postings[gram].append(number)
-        for gram in sorted(bigrams(" ".join(also)) - grams):
+        for gram in also:
             extra[gram].append(number)
     by_obligation = {r.obligation: n for n, r in enumerate(records) if r.obligation}
     pinned = [[[normalize(w).split(" ") for w in bet.words], [by_obligation[o] for o in bet.obligations if o in by_obligation]]
               for bet in bets]
     return {"version": 2, "pages": list(pages), "docs": docs, "cities": cities or {},
             "grams": _encoded(postings), "also": _encoded(extra), "bets": [b for b in pinned if b[1]], "fold": FOLD}
+
+
+def _vocabulary(terms: tuple[SearchTerm, ...]):
+    """What :func:`build_index` keeps of one record, given the everyday-words files: ``(key names
+    with their everyday words, the bigrams of its own text, the bigrams it holds only through an
+    everyday word)``. Remembered per record text for the last two vocabularies: the sites of one
+    build, and the rebuilds of ``mkdocs serve``, index mostly the same records again."""
+    key = tuple((t.policy, t.means, t.words) for t in terms)
+    if key not in _MEMO:
+        while len(_MEMO) >= 2:
+            del _MEMO[next(iter(_MEMO))]
+        vocabulary = [(t.policy, [_Means(normalize(m)) for m in t.means], t.words) for t in terms]
+        _MEMO[key] = functools.lru_cache(maxsize=1 << 15)(functools.partial(_record_terms, vocabulary))
+    return _MEMO[key]
+
+
+_MEMO: dict = {}
+"""Vocabulary → the memoised :func:`_record_terms` for it (the newest last)."""
+
+
+def _record_terms(vocabulary, title: str, text: str, hidden: str, keys: tuple[str, ...],
+                  city: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    own = normalize(" ".join([title, text, hidden, *keys]))
+    applies = [(means, words) for policy, means, words in vocabulary if policy in ("", city)]
+    named = keys + tuple(sorted({w for means, words in applies
+                                 for key in keys if any(m.found_in(normalize(key)) for m in means) for w in words}))
+    grams = bigrams(own)
+    also = {w for means, words in applies if any(m.found_in(own) for m in means) for w in words}
+    return named, tuple(sorted(grams)), tuple(sorted(bigrams(" ".join(also)) - grams))
 
 
 class _Means:
@@ -262,10 +304,14 @@ class _Means:
 
 def _encoded(postings: dict[str, list[int]]) -> dict[str, str]:
     encoded = {}
+    small = _SMALL_BASE36.__getitem__
     for gram in sorted(postings):
         numbers = postings[gram]
-        gaps = [numbers[0]] + [b - a for a, b in zip(numbers, numbers[1:])]
-        encoded[gram] = ",".join(_base36(g) for g in gaps)
+        gaps = [numbers[0], *map(operator.sub, numbers[1:], numbers)]
+        try:
+            encoded[gram] = ",".join(map(small, gaps))
+        except IndexError:  # a gap of 1296 records or more
+            encoded[gram] = ",".join(map(_base36, gaps))
     return encoded
 
 
@@ -277,3 +323,7 @@ def _base36(number: int) -> str:
         out = digits[rest] + out
         if not number:
             return out
+
+
+_SMALL_BASE36 = [_base36(n) for n in range(36 * 36)]
+"""The gaps most postings have, written once."""

@@ -104,12 +104,13 @@ def read_project(root: Path, content: Content) -> Project:
 
 
 def stage(project: Project, content: Content, settings: Settings, downloads: list[Output], target: Path,
-          guide: str | None = None) -> Path:
+          guide: str | None = None, *, render_pages=render_pages) -> Path:
     """Write the docs tree and configuration of one site into ``target``; return the config file.
 
     ``guide`` is where the editor's guide goes: None for the staff's sites (the portal and each
     municipality's), ``"guide"`` for the editor's preview (``make serve``), ``""`` for the guide's
-    own site (with no policy pages: ``settings.policies`` empty)."""
+    own site (with no policy pages: ``settings.policies`` empty). ``render_pages`` makes the
+    pages: ``make serve`` passes one that gives the same pages from its last rebuild's where it can."""
     docs = target / "docs"
     shutil.copytree(project.docs, docs, ignore=shutil.ignore_patterns(GUIDE))
     if guide is not None:

@@ -98,7 +98,27 @@ def load_yaml(path: Path, problems: Problems) -> Any:
     text = read_text(path, problems)
     if text is None:
         return None
-    return parse_yaml(text, path, problems)
+    key = str(path)
+    cached = _PARSED.get(key)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    before = len(problems.items)
+    value = parse_yaml(text, path, problems)
+    if len(problems.items) == before:
+        _PARSED.pop(key, None)
+        _PARSED[key] = (text, value)
+        while len(_PARSED) > MAX_PARSED:
+            del _PARSED[next(iter(_PARSED))]
+    return value
+
+
+_PARSED: dict[str, tuple[str, Any]] = {}
+"""The last text read from each path and its located value (never changed by the loader, which
+only reads it): ``mkdocs serve`` loads the content again on every save, most files unchanged."""
+
+MAX_PARSED = 400
+"""Files remembered in :data:`_PARSED`, the least recently parsed forgotten first (the real
+content has about 60)."""
 
 
 def parse_yaml(text: str, path: Path | str, problems: Problems) -> Any:

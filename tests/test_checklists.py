@@ -3,6 +3,7 @@ on workbooks filled in with openpyxl (good ones and broken ones), the report rea
 
 from __future__ import annotations
 
+import datetime
 import html as html_lib
 import io
 import re
@@ -11,11 +12,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment
+
+from generator.archive import zip_bytes
 
 from generator.cli import main
 from generator.collect import collect, read_units, write_report
 from generator.renderers.checklists import checklist_rows, checklist_xlsx
+from generator.spreadsheet import put
 from generator.views import by_topic, role_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,6 +168,41 @@ def test_summary_sheet_counts_per_status_and_per_topic(content):
     column_d = [ws.cell(r, 4).value for r in range(9, last + 1)]
     assert sum(column_d.count(t) for t in topics) == len(rows)
     assert summary.protection.sheet is True
+
+
+def openpyxl_bytes(wb) -> bytes:
+    """The workbook as openpyxl's own writer saves it, dated as ``workbook_bytes`` dates it."""
+    wb.properties.created = wb.properties.modified = datetime.datetime(2000, 1, 1)
+    wb.properties.creator = "handbook"
+    raw = io.BytesIO()
+    wb.save(raw)
+    with zipfile.ZipFile(raw) as saved:
+        return zip_bytes((name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", saved.read(name)))
+                         for name in saved.namelist())
+
+
+def test_workbooks_are_written_as_openpyxl_writes_them(content, monkeypatch):
+    """The faster row writer gives openpyxl's bytes, for every real checklist and for awkward text."""
+    from generator.renderers import checklists
+
+    real_workbook_bytes, books = checklists.workbook_bytes, []
+    monkeypatch.setattr(checklists, "workbook_bytes", lambda wb: books.append(wb) or real_workbook_bytes(wb))
+    for policy in content.policies:
+        for role in checklists.roles_with_checklists(policy):
+            checklist_xlsx(content, policy, role)
+    assert len(books) > 30
+    for wb in books:
+        assert real_workbook_bytes(wb) == openpyxl_bytes(wb)
+
+    wb = Workbook()
+    ws = wb.active
+    for row, value in enumerate([" 前後に空白 ", "　全角の空白　", "a & <b> \"c\" 'd'\n次の行", "=1+1", "-1", "x\ty\r", "",
+                                 12, None, 1.5, True, datetime.date(2026, 4, 1)], start=1):
+        put(ws, row, 1, value)
+        ws.cell(row, 2).alignment = Alignment(wrap_text=True)
+        ws.row_dimensions[row].height = 20 + row
+    ws.cell(1, 3, "=SUM(A1:A2)")  # a formula, a float, a truth value, a date: openpyxl's own code writes the row
+    assert real_workbook_bytes(wb) == openpyxl_bytes(wb)
 
 
 # --- collecting returned workbooks --------------------------------------------------------------
