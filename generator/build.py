@@ -8,13 +8,17 @@ run the site builder → zip → publish.
    (:func:`training_files`).
 3. **stage** (``stage.stage``, ``stage.fingerprint``): per site, the docs tree with every generated
    page, the search index and an MkDocs configuration, with content hashes in the names of our
-   scripts, styles and data files (the portal in ``site/``; one site per municipality, zipped
-   into ``dist/handbook-<policy>.zip``; the editor's guide, ``dist/editors-guide.zip``).
+   scripts, styles and data files: one site per municipality (zipped into
+   ``dist/handbook-<policy>.zip``), the portal (its home page, the comparison and the trainer's
+   check page, linking to each municipality's site) and the editor's guide
+   (``dist/editors-guide.zip``).
 4. **site builder** (:func:`build_site`): plain ``mkdocs build --strict`` on each staged tree, two
    at a time on separate cores, each started as soon as its tree is staged.
-5. **publish** (:func:`publish`): everything is built in a temporary folder beside ``site/`` and
-   ``dist/``; only when the whole build succeeded are they swapped in, so a failed build leaves
-   the previous site untouched.
+5. **zip and publish** (:func:`zip_folder`, :func:`place_sites`, :func:`publish`): each
+   municipality's site is zipped, then moved into the portal's ``<policy>/`` (so ``site/`` holds
+   every site once, built once); everything is built in a temporary folder beside ``site/`` and
+   ``dist/``, and only when the whole build succeeded are they swapped in, so a failed build
+   leaves the previous site untouched.
 """
 
 from __future__ import annotations
@@ -132,12 +136,15 @@ def sites(project: Project, policies: tuple[str, ...]) -> list[tuple[str, Settin
 
 
 def place_sites(configs: dict[str, Path], policies: tuple[str, ...]) -> None:
-    """Move each municipality's built site into the portal's ``<policy>/`` and check the portal's
-    own pages' links into them (MkDocs could not: they were not in its docs tree)."""
+    """Move each municipality's built site (as zipped) into the portal's ``<policy>/`` and check
+    the portal's own pages' links into them (MkDocs could not: they were not in its docs tree).
+    Their ``404.html`` is left out: a web server shows the portal's, and theirs links from the
+    root of the server."""
     portal = configs[PORTAL].parent / SITE
     own_pages = sorted(portal.rglob("*.html"))
     for pid in policies:
         shutil.move(configs[f"handbook-{pid}"].parent / SITE, portal / pid)
+        (portal / pid / "404.html").unlink()
     broken = broken_links(portal, own_pages)
     if broken:
         raise HandbookError([f"ポータルのリンク先がありません: {line}" for line in broken])

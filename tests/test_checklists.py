@@ -61,13 +61,13 @@ def test_page_lists_every_obligation_of_the_role_grouped_by_topic(built_site, co
     assert '<td class="hb-cl-no">1</td>' in page and re.search(rf"項目数</th>\s*<td>{len(ids)}</td>", page)
 
 
-def test_page_links_resolve_in_the_portal_and_in_a_single_policy_site(built_site):
+def test_page_links_resolve_and_the_portal_holds_the_municipalitys_own_site(built_site):
     site = built_site / "site"
     page_dir = site / "miyako" / "checklists"
     page = checklist_html(site)
     links = re.findall(r'href="([^"#]*(?:downloads|source)[^"#]*)(?:#([^"]+))?"', page)
     downloads = [href for href, _ in links if "downloads" in href]
-    assert downloads == ["../../downloads/miyako/checklist-staff.xlsx", "../../downloads/miyako/checklist-staff.csv"]
+    assert downloads == ["../downloads/miyako/checklist-staff.xlsx", "../downloads/miyako/checklist-staff.csv"]
     for href in downloads:
         assert (page_dir / href).resolve().is_file(), href
     source = (site / "miyako" / "source.html").read_text(encoding="utf-8")
@@ -75,11 +75,11 @@ def test_page_links_resolve_in_the_portal_and_in_a_single_policy_site(built_site
     assert anchors and all(f'id="{a}"' in source for a in anchors)
 
     with zipfile.ZipFile(built_site / "dist" / "handbook-miyako.zip") as archive:
-        single = archive.read("miyako/checklists/staff.html").decode("utf-8")
-        names = set(archive.namelist())
-    assert 'href="../downloads/miyako/checklist-staff.xlsx"' in single
-    assert "miyako/downloads/miyako/checklist-staff.xlsx" in names
-    assert "miyako/source.html" in names
+        published = {name.removeprefix("miyako/"): archive.read(name) for name in archive.namelist()
+                     if not name.endswith("/") and name != "miyako/README.txt"}
+    in_portal = {path.relative_to(site / "miyako").as_posix(): path.read_bytes()
+                 for path in (site / "miyako").rglob("*") if path.is_file()}
+    assert in_portal == {name: data for name, data in published.items() if name != "404.html"}
 
 
 def test_print_stylesheet_hides_the_site_and_keeps_rows_whole(browser, site_url):

@@ -78,17 +78,21 @@ def test_role_page_links_its_checklist_quiz_and_decks(built_site):
     html = page(built_site, "miyako/roles/system-admin")
     assert 'href="../checklists/system-admin.html"' in html
     assert 'href="../quiz/system-admin.html"' in html
-    assert 'href="../../downloads/miyako/anki-system-admin.apkg"' in html
-    assert 'href="../../downloads/miyako/anki-all-staff.apkg"' in html
+    assert 'href="../downloads/miyako/anki-system-admin.apkg"' in html
+    assert 'href="../downloads/miyako/anki-all-staff.apkg"' in html
+
+
+def nav_labels(html: str) -> list[str]:
+    return re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', html[html.index("md-nav--primary"):], re.S)
 
 
 def test_navigation_follows_reading_order(built_site):
-    html = page(built_site, "miyako")
-    nav = html[html.index("md-nav--primary"):]
-    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
-    policies = [labels.index(name) for name in ("宮古市", "守山市", "名張市")]  # content/ folder names
-    assert policies == sorted(policies)
-    sections = [labels.index(name, policies[0]) for name in ("役割", "場面・トピック", "原文", "分類表", "用語集", "チェックリスト")]
+    portal = nav_labels(page(built_site, ""))
+    policies = [portal.index(name) for name in ("宮古市", "守山市", "名張市")]  # content/ folder names
+    assert policies == sorted(policies) and portal.index("団体の比較") > policies[-1]
+    labels = nav_labels(page(built_site, "miyako"))  # each municipality's own site
+    assert "守山市" not in labels and "団体の比較" not in labels
+    sections = [labels.index(name) for name in ("役割", "場面・トピック", "原文", "分類表", "用語集", "チェックリスト")]
     assert sections == sorted(sections)
 
 
@@ -107,7 +111,7 @@ def test_editors_guide_is_its_own_site_with_the_schema_from_model_docstrings(bui
 
 
 def test_window_title_names_the_municipality(built_site):
-    assert "<title>職員等（宮古市） - 情報セキュリティ ハンドブック</title>" in page(built_site, "miyako/roles/staff")
+    assert "<title>職員等（宮古市） - 宮古市 情報セキュリティ ハンドブック</title>" in page(built_site, "miyako/roles/staff")
 
 
 def test_single_policy_site_is_named_after_its_municipality(built_site, tmp_path):

@@ -8,7 +8,8 @@
  * and each term into bigrams. A record matches a term when it holds most of the term's bigrams
  * (weighted by rarity), in its own text or through an editor's everyday word (weighted lower);
  * records are ranked by how much of the query they hold, so no term is required. Best bets come
- * first. Results are scoped to the municipality of the current page, with a switch to all.
+ * first. Results are the current page's municipality's (each municipality's site holds only its
+ * own); on the portal's own pages, every municipality's, named.
  * Everything is built with DOM calls only: no HTML from the index or the query is ever parsed.
  */
 (function () {
@@ -390,7 +391,7 @@
 
   // --- showing results -----------------------------------------------------------------------
 
-  var input, panel, status, list, scope, scopeBox, scopeLabel;
+  var input, panel, status, list;
   var timer = null;
   var selected = -1;
   var quiet = false;
@@ -501,14 +502,6 @@
     panel.hidden = false;
   }
 
-  function currentScope(index) {
-    var city = pageCity(index);
-    var several = Object.keys(index.data.cities).length > 1;
-    scope.hidden = !(city && several);
-    if (city) scopeLabel.textContent = "他の団体の結果も表示（いまは" + index.data.cities[city] + "のみ）";
-    return city && several && scopeBox.checked ? "" : city;
-  }
-
   function run() {
     var query = input.value;
     if (!query.trim()) {
@@ -523,7 +516,7 @@
     var asked = ++questions;
     load().then(function (index) {
       if (input.value !== query || asked !== questions) return;  // typed on, or closed meanwhile
-      var city = currentScope(index);
+      var city = pageCity(index);
       render(index, query, search(index, query, city), city);
     }, function () {
       status.textContent = "検索の索引（search/index.js）を読み込めませんでした。";
@@ -563,9 +556,6 @@
   panel = root.querySelector(".hb-search__panel");
   status = root.querySelector(".hb-search__status");
   list = root.querySelector(".hb-search__list");
-  scope = root.querySelector(".hb-search__scope");
-  scopeBox = scope.querySelector("input");
-  scopeLabel = scope.querySelector("span");
 
   function preload() { load().catch(function () {}); }
   root.addEventListener("pointerenter", preload);  // a hand on its way to the box
@@ -574,7 +564,6 @@
     clearTimeout(timer);
     timer = setTimeout(run, 60);
   });
-  scopeBox.addEventListener("change", run);
   list.addEventListener("click", function (event) {
     if (event.target.closest("a")) close();  // the panel must not cover what was chosen
   });
@@ -616,12 +605,12 @@
     terms: function (query) { return terms(query); },
     bigrams: bigrams,
     href: href,
-    city: function () { return load().then(currentScope); },
+    city: function () { return load().then(pageCity); },
     // The URLs the panel would list for a query typed on this page, best first (the tests score
     // whole query sets at once with it; a test checks it lists what typing shows).
     results: function (query) {
       return load().then(function (index) {
-        return search(index, query, currentScope(index)).items.slice(0, LIMIT).map(function (r) {
+        return search(index, query, pageCity(index)).items.slice(0, LIMIT).map(function (r) {
           return new URL(href(index.data.docs[r.doc][0]), location.href).href;
         });
       });
