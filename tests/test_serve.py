@@ -17,7 +17,8 @@ from mkdocs.plugins import BasePlugin
 
 from generator.content import load_content
 from generator.layout import GUIDE
-from generator.mkdocs_plugin import SERVE_DIR, Forked, Inputs, PageCache, SecondCore
+from generator.mkdocs_plugin import SERVE_DIR, SecondCore
+from generator.preview import Forked, Inputs, PageCache
 from generator.renderers import render_downloads, render_pages
 from generator.stage import read_project, stage
 
