@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import shutil
 import textwrap
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -132,24 +134,42 @@ def real_content(real_content_and_sources):
     return real_content_and_sources[0]
 
 
+def shared_temp(tmp_path_factory) -> Path:
+    """The temporary folder of the whole session, shared by the test processes of ``pytest -n``."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(folder)`` run once per test session into a shared ``folder`` (``<tmp>/<name>``), which
+    the test processes of ``pytest -n`` then only read: the first to need it makes it, under a lock,
+    while the others wait."""
+    shared = shared_temp(tmp_path_factory)
+    folder = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / f"{name}.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (shared / f"{name}.done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id) -> Path:
+def built_site(tmp_path_factory) -> Path:
     """The real project built once into a temporary copy (site/ and dist/), shared read-only by
-    the test processes of ``pytest -n`` (the first to need it builds it, the others wait)."""
+    the test processes."""
     from generator.build import build
 
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
-    copy = shared / "real"
-    with open(shared / "real.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (copy / "site").is_dir():
-            shutil.rmtree(copy, ignore_errors=True)
-            for name in ("content", "quizzes", "docs", "site-overrides"):
-                if (ROOT / name).exists():
-                    shutil.copytree(ROOT / name, copy / name)
-            shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-            build(copy)
-    return copy
+    def make(copy: Path) -> None:
+        for name in ("content", "quizzes", "docs", "site-overrides"):
+            if (ROOT / name).exists():
+                shutil.copytree(ROOT / name, copy / name)
+        shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+        build(copy)
+
+    return built_once(tmp_path_factory, "real", make)
 
 
 # --- browser tests: Debian chromium driven by playwright, the built site served over http --------
@@ -179,7 +199,6 @@ def serve(folder: Path) -> Iterator[str]:
     """``folder`` served over http on a free local port, as ``http://127.0.0.1:N``."""
     import functools
     import http.server
-    import threading
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):

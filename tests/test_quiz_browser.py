@@ -5,6 +5,7 @@ practice state carried over). The answers are read from the page's own data (win
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from generator.content import load_content
 from generator.questions import bank, pool
 from generator.training.bank import Banks, regrade
 
-from .conftest import ROOT, make_project, serve
+from .conftest import ROOT, built_once, make_project, serve
 from .revision_fixture import CHANGED_QUESTIONS, TRAINING_AFTER, TRAINING_BEFORE
 
 PAGE = "/miyako/quiz/staff.html"
@@ -334,15 +335,17 @@ def test_practice_is_scheduled_by_fsrs_and_leitner_state_per_revision_is_carried
 def revision_url(tmp_path_factory):
     """The fixture project built before (``/before/``) and after (``/after/``) the revision, with
     exams of 2 questions, served from one origin (one localStorage): ``http://127.0.0.1:N``."""
-    served = tmp_path_factory.mktemp("served")
-    for name, files in (("before", TRAINING_BEFORE), ("after", TRAINING_AFTER)):
-        root = make_project(tmp_path_factory.mktemp(name), files)
-        config = root / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8").replace("  - handbook\n", "  - handbook:\n      quiz_questions: 2\n"),
-                          encoding="utf-8")
-        build(root)
-        (root / "site").rename(served / name)
-    with serve(served) as url:
+
+    def make(served: Path) -> None:
+        for name, files in (("before", TRAINING_BEFORE), ("after", TRAINING_AFTER)):
+            root = make_project(served / f"{name}-project", files)
+            config = root / "mkdocs.yml"
+            config.write_text(config.read_text(encoding="utf-8").replace(
+                "  - handbook\n", "  - handbook:\n      quiz_questions: 2\n"), encoding="utf-8")
+            build(root)
+            (root / "site").rename(served / name)
+
+    with serve(built_once(tmp_path_factory, "revision", make)) as url:
         yield url
 
 
