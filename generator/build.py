@@ -141,7 +141,7 @@ def place_sites(configs: dict[str, Path], policies: tuple[str, ...]) -> None:
     Their ``404.html`` is left out: a web server shows the portal's, and theirs links from the
     root of the server."""
     portal = configs[PORTAL].parent / SITE
-    own_pages = sorted(portal.rglob("*.html"))
+    own_pages = list(portal.rglob("*.html"))
     for pid in policies:
         shutil.move(configs[f"handbook-{pid}"].parent / SITE, portal / pid)
         (portal / pid / "404.html").unlink()

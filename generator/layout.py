@@ -71,6 +71,12 @@ class Layout:
         """Whether the site holds several policies (each under ``<policy>/``) and a portal page."""
         return len(self.policies) > 1
 
+    @property
+    def hosted_policies(self) -> tuple[str, ...]:
+        """The policies whose pages and downloads this site holds: all of them, or none on the
+        published portal (not :attr:`hosted`)."""
+        return self.policies if self.hosted else ()
+
     # --- pages (paths relative to the docs folder) -----------------------------------------------
     def prefix(self, policy: str) -> str:
         return f"{policy}/" if self.portal else ""

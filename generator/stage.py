@@ -117,7 +117,7 @@ def stage(project: Project, content: Content, settings: Settings, downloads: lis
         shutil.copytree(project.docs / GUIDE, docs / guide, dirs_exist_ok=True)
     static = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     outputs = render_pages(content, settings) + [
-        o for o in downloads if settings.hosted and o.path.split("/")[1] in settings.policies]
+        o for o in downloads if o.path.split("/")[1] in settings.layout.hosted_policies]
     for output in outputs:
         write(docs / output.path, output.data)
     generated = {o.path for o in outputs}

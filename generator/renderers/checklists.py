@@ -339,7 +339,7 @@ def roles_with_checklists(policy: Policy) -> list[str]:
 
 class ChecklistRenderer:
     def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
-        for pid in settings.policies if settings.hosted else ():
+        for pid in settings.layout.hosted_policies:
             policy = content.policy(pid)
             for role in roles_with_checklists(policy):
                 yield Output(settings.layout.checklist(pid, role), checklist_page(content, policy, role, settings.layout))

@@ -28,8 +28,8 @@ class PageRenderer:
             page = layout.portal_page()
             yield Output(page, env.get_template("portal.md.j2").render(
                 policies=policies, links=PageLinks(layout, page)))
-        for policy in policies if layout.hosted else ():
-            yield from PolicyPages(env, content, policy, layout).render()
+        for pid in layout.hosted_policies:
+            yield from PolicyPages(env, content, content.policy(pid), layout).render()
 
     def downloads(self, content: Content, policies: tuple[str, ...]) -> Iterable[Output]:
         return ()

@@ -75,7 +75,7 @@ class QuizRenderer:
     def pages(self, content: Content, settings: Settings) -> Iterable[Output]:
         template = environment().get_template("quiz.md.j2")
         layout = settings.layout
-        for pid in settings.policies if settings.hosted else ():
+        for pid in layout.hosted_policies:
             policy = content.policy(pid)
             questions = bank(content, policy)
             yield Output(layout.quiz_bank(pid), bank_script(policy, questions))
